@@ -1,0 +1,107 @@
+package idproof
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// SessionStatus is where a proofing session is in its lifecycle.
+type SessionStatus string
+
+// Session statuses. COMPLETED, EXPIRED, ABANDONED and DECLINED are terminal.
+const (
+	StatusPending    SessionStatus = "PENDING"
+	StatusInProgress SessionStatus = "INPROGRESS"
+	StatusCompleted  SessionStatus = "COMPLETED"
+	StatusExpired    SessionStatus = "EXPIRED"
+	StatusAbandoned  SessionStatus = "ABANDONED"
+	StatusDeclined   SessionStatus = "DECLINED"
+)
+
+// Terminal reports whether no further transition is possible from s.
+func (s SessionStatus) Terminal() bool {
+	switch s {
+	case StatusCompleted, StatusExpired, StatusAbandoned, StatusDeclined:
+		return true
+	}
+	return false
+}
+
+// Outcome is the overall result of a finished session (resultStatus, or
+// overallRecommendation in listings).
+type Outcome string
+
+// Session outcomes.
+const (
+	OutcomePass         Outcome = "COMPLETED_PASS"
+	OutcomeFailed       Outcome = "COMPLETED_FAILED"
+	OutcomeNotPerformed Outcome = "COMPLETED_NOT_PERFORMED"
+	OutcomeReview       Outcome = "REVIEW"
+)
+
+// Document types a session can ask for.
+const (
+	DocDriversLicense = "dl_object"
+	DocPassport       = "ppt_object"
+	DocIDCard         = "idcard_object"
+)
+
+// ValidDocumentType reports whether t is a document type the API knows.
+func ValidDocumentType(t string) bool {
+	return t == DocDriversLicense || t == DocPassport || t == DocIDCard
+}
+
+// SessionUser is the relying party's description of the person to proof.
+type SessionUser struct {
+	UID       string `json:"uid,omitempty"`
+	Username  string `json:"username,omitempty"`
+	Firstname string `json:"firstname,omitempty"`
+	Lastname  string `json:"lastname,omitempty"`
+}
+
+// Session is one proofing session. The columns that listings filter on are
+// fields; everything else the engine keeps (history, events, submissions,
+// results) lives in Data, whose shape the proofing package owns.
+type Session struct {
+	ID              string // UUIDv4
+	TenantID        string
+	CommunityID     string
+	TenantDNS       string
+	CommunityName   string
+	DVCID           string
+	DocumentType    string
+	Status          SessionStatus
+	Outcome         Outcome // "" until finished
+	User            SessionUser
+	DID             string
+	BoundKey        string // the publickey that started the session
+	Retries         int
+	CreatedAt       time.Time
+	ExpiresAt       time.Time
+	StartedAt       time.Time // zero until started
+	CompletedAt     time.Time // zero until terminal
+	LastActivityAt  time.Time
+	PurgeAt         time.Time       // zero: nothing left to purge
+	ConnectorSealed []byte          // connector snapshot (it may hold secrets), sealed
+	Data            json.RawMessage // engine-owned JSON document
+	Version         int64           // optimistic concurrency: bumped by every update
+}
+
+// SessionFilter selects sessions for a listing. Zero fields do not filter.
+// Name matches first or last name and UID matches the user uid, both as a
+// case-insensitive substring. CreatedFrom/CreatedTo bound CreatedAt, inclusive.
+type SessionFilter struct {
+	TenantID     string
+	CommunityID  string
+	ID           string
+	Status       SessionStatus
+	Outcome      Outcome
+	DocumentType string
+	Name         string
+	UID          string
+	DVCID        string
+	CreatedFrom  time.Time
+	CreatedTo    time.Time
+	Offset       int
+	Limit        int
+}
