@@ -1,0 +1,107 @@
+package wire
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// RequestID is the decrypted content of the requestid header.
+type RequestID struct {
+	TS    int64  // epoch seconds
+	AppID string // the calling application; may be empty
+	UUID  string // unique per request; need not be a UUID
+}
+
+// Marshal renders the header plaintext the way the vendor's clients do.
+func (r RequestID) Marshal() []byte {
+	b, _ := json.Marshal(struct {
+		TS    int64  `json:"ts"`
+		AppID string `json:"appid"`
+		UUID  string `json:"uuid"`
+	}{r.TS, r.AppID, r.UUID})
+	return b
+}
+
+// ParseRequestID reads the requestid plaintext. It tolerates what real
+// clients send: extra fields, "appId" for "appid", ts as a number (integer
+// or float, seconds) or a numeric string.
+func ParseRequestID(plain []byte) (RequestID, error) {
+	var m map[string]json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(plain))
+	dec.UseNumber()
+	if err := dec.Decode(&m); err != nil {
+		return RequestID{}, errors.New("requestid is not a JSON object")
+	}
+	var r RequestID
+	rawTS, ok := m["ts"]
+	if !ok {
+		return r, errors.New("requestid has no ts")
+	}
+	ts, err := parseTS(rawTS)
+	if err != nil {
+		return r, err
+	}
+	r.TS = ts
+	if err := optionalString(m, &r.AppID, "appid", "appId", "appID"); err != nil {
+		return r, err
+	}
+	if err := optionalString(m, &r.UUID, "uuid", "UUID"); err != nil {
+		return r, err
+	}
+	if r.UUID == "" {
+		return r, errors.New("requestid has no uuid")
+	}
+	if len(r.UUID) > 200 {
+		return r, errors.New("requestid uuid is too long")
+	}
+	return r, nil
+}
+
+func parseTS(raw json.RawMessage) (int64, error) {
+	var n json.Number
+	if err := json.Unmarshal(raw, &n); err != nil {
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return 0, errors.New("requestid ts is not a number")
+		}
+		n = json.Number(s)
+	}
+	if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
+		return i, nil
+	}
+	f, err := strconv.ParseFloat(string(n), 64)
+	if err != nil || f != f || f > 1e15 || f < -1e15 {
+		return 0, errors.New("requestid ts is not a number")
+	}
+	return int64(f), nil
+}
+
+func optionalString(m map[string]json.RawMessage, dst *string, names ...string) error {
+	for _, name := range names {
+		raw, ok := m[name]
+		if !ok {
+			continue
+		}
+		if err := json.Unmarshal(raw, dst); err != nil {
+			return fmt.Errorf("requestid %s is not a string", name)
+		}
+		return nil
+	}
+	return nil
+}
+
+// CheckTime reports an error unless ts (epoch seconds) is within span of now.
+func (r RequestID) CheckTime(now time.Time, span time.Duration) error {
+	d := now.Sub(time.Unix(r.TS, 0))
+	if d < 0 {
+		d = -d
+	}
+	if d > span {
+		return fmt.Errorf("requestid ts is %s away from server time; allowed %s", d.Round(time.Second), span)
+	}
+	return nil
+}
