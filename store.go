@@ -10,7 +10,9 @@ import (
 // its transaction; stores do not authorize: callers check scope before.
 //
 // Not-found conditions return an *Error with ENOTFOUND, uniqueness violations
-// ECONFLICT. Times are stored with millisecond precision in UTC.
+// ECONFLICT. Times are stored with millisecond precision in UTC. Lists come
+// oldest first (CreatedAt, then ID) unless a method says otherwise. Stores
+// check no references between entities except community → tenant.
 type Store interface {
 	TenantStore
 	LicenseStore
@@ -59,6 +61,8 @@ type LicenseStore interface {
 type ServiceKeyStore interface {
 	CreateServiceKey(ctx context.Context, k *ServiceKey) error
 	ServiceKey(ctx context.Context, keyID string) (*ServiceKey, error)
+	// ServiceKeyByTag returns the key with the tag. Non-empty tags are
+	// unique: creating a second key with one is ECONFLICT.
 	ServiceKeyByTag(ctx context.Context, tag string) (*ServiceKey, error)
 	ServiceKeys(ctx context.Context) ([]*ServiceKey, error)
 	// ReplaceServiceKey deletes oldKeyID and creates k in one transaction.
@@ -71,6 +75,7 @@ type VerificationConfigStore interface {
 	CreateVerificationConfig(ctx context.Context, c *VerificationConfig) error
 	VerificationConfig(ctx context.Context, id string) (*VerificationConfig, error)
 	VerificationConfigByName(ctx context.Context, tenantID, communityID, name string) (*VerificationConfig, error)
+	// VerificationConfigs lists a community's configs; communityID "" lists the tenant's.
 	VerificationConfigs(ctx context.Context, tenantID, communityID string) ([]*VerificationConfig, error)
 	// UpdateVerificationConfig replaces Name, ConnectorSealed, Verification and UpdatedAt.
 	UpdateVerificationConfig(ctx context.Context, c *VerificationConfig) error
@@ -84,9 +89,12 @@ type SessionStore interface {
 	// UpdateSession writes every mutable field of s if the stored Version
 	// equals s.Version, and then increments s.Version. Otherwise it returns
 	// ECONFLICT and changes nothing, so two writers never lose an update.
+	// ID, tenant, community (ids and names) and CreatedAt never change; a
+	// missing session is ENOTFOUND.
 	UpdateSession(ctx context.Context, s *Session) error
-	// Sessions returns one page of sessions matching f, newest first, and the
-	// number of sessions matching f in all.
+	// Sessions returns one page of sessions matching f, newest first (ties by
+	// ID), and the number of sessions matching f in all. Limit 0 means no
+	// limit: callers serving requests must always set one.
 	Sessions(ctx context.Context, f SessionFilter) ([]*Session, int, error)
 }
 
@@ -94,8 +102,8 @@ type SessionStore interface {
 type TemplateStore interface {
 	CreateTemplate(ctx context.Context, t *Template) error
 	Template(ctx context.Context, id string) (*Template, error)
-	// Templates lists the templates of a community; dvcID and documentType
-	// filter when not empty.
+	// Templates lists the templates of a community (communityID "": of the
+	// tenant); dvcID and documentType filter when not empty.
 	Templates(ctx context.Context, tenantID, communityID, dvcID, documentType string) ([]*Template, error)
 	// UpdateTemplate replaces DVCID, DocumentType, Workflow and UpdatedAt.
 	UpdateTemplate(ctx context.Context, t *Template) error

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/idproof/idproof/client"
+	"github.com/idproof/idproof/wire"
+)
+
+// clientFlags are shared by the commands that talk to a running server.
+type clientFlags struct {
+	url         string
+	data        string
+	credentials string
+	license     string
+	key         string
+	licenseSet  bool // --license was given explicitly
+}
+
+func (f *clientFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.url, "url", envOr("IDPROOF_URL", "http://127.0.0.1:8080"), "server base URL (env IDPROOF_URL)")
+	fs.StringVar(&f.data, "data", envOr("IDPROOF_DATA", "./data"), "data directory holding credentials.json (env IDPROOF_DATA)")
+	fs.StringVar(&f.credentials, "credentials", "", "credentials file; default <data>/credentials.json")
+	fs.StringVar(&f.license, "license", "system", "license to send: system or service (from the credentials file), none, or a license key")
+	fs.StringVar(&f.key, "key", "", "caller private key (base64); default a new one per run")
+}
+
+// parse parses args and notes which flags were given.
+func (f *clientFlags) parse(set *flag.FlagSet, args []string) error {
+	if err := set.Parse(args); err != nil {
+		return err
+	}
+	set.Visit(func(fl *flag.Flag) {
+		if fl.Name == "license" {
+			f.licenseSet = true
+		}
+	})
+	return nil
+}
+
+func (f *clientFlags) client() (*client.Client, error) {
+	var opts []client.Option
+	if f.key != "" {
+		k, err := wire.ParsePrivateKey(f.key)
+		if err != nil {
+			return nil, usageError{"--key: " + err.Error()}
+		}
+		opts = append(opts, client.WithKey(k))
+	}
+	lic := f.license
+	if lic == "system" || lic == "service" {
+		path := f.credentials
+		if path == "" {
+			path = filepath.Join(f.data, credentialsFile)
+		}
+		creds, err := readCredentials(path)
+		if err != nil && !f.licenseSet && errors.Is(err, fs.ErrNotExist) {
+			// No credentials and no license asked for: public endpoints
+			// still work, protected ones answer 401 with the reason.
+			return client.New(f.url, opts...)
+		}
+		if err != nil {
+			return nil, err
+		}
+		lic = creds.Licenses.System
+		if f.license == "service" {
+			lic = creds.Licenses.Service
+		}
+	}
+	if lic != "none" && lic != "" {
+		opts = append(opts, client.WithLicense(lic))
+	}
+	return client.New(f.url, opts...)
+}
+
+func runCall(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("call", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: idproof call [flags] METHOD PATH [BODY]\n\nBODY is JSON, @file, or - for standard input. Flags:")
+		fs.PrintDefaults()
+	}
+	var cf clientFlags
+	cf.register(fs)
+	envelope := fs.Bool("envelope", false, "send the body encrypted as {\"data\": \"...\"}, as the vendor's clients do")
+	if err := cf.parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() < 2 || fs.NArg() > 3 {
+		fs.Usage()
+		return usageError{"call needs METHOD PATH [BODY]"}
+	}
+	method, path := strings.ToUpper(fs.Arg(0)), fs.Arg(1)
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	var body any
+	if fs.NArg() == 3 {
+		raw, err := readBodyArg(fs.Arg(2))
+		if err != nil {
+			return err
+		}
+		if !json.Valid(raw) {
+			return usageError{"BODY is not valid JSON"}
+		}
+		body = json.RawMessage(raw)
+	}
+	c, err := cf.client()
+	if err != nil {
+		return err
+	}
+	var opts []client.CallOption
+	if *envelope {
+		opts = append(opts, client.Envelope())
+	}
+	var out json.RawMessage
+	if err := c.Do(ctx, method, path, body, &out, opts...); err != nil {
+		return err
+	}
+	return printJSON(stdout, out)
+}
+
+func readBodyArg(arg string) ([]byte, error) {
+	switch {
+	case arg == "-":
+		return io.ReadAll(os.Stdin)
+	case strings.HasPrefix(arg, "@"):
+		return os.ReadFile(arg[1:])
+	}
+	return []byte(arg), nil
+}
+
+func printJSON(w io.Writer, raw []byte) error {
+	if len(raw) == 0 {
+		return nil
+	}
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, raw, "", "  "); err != nil {
+		_, err = w.Write(raw)
+		return err
+	}
+	buf.WriteByte('\n')
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+func runServiceKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("servicekeys", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: idproof servicekeys [flags] [rotate KEYID]\n\nWithout arguments, lists the service keys. Flags:")
+		fs.PrintDefaults()
+	}
+	var cf clientFlags
+	cf.register(fs)
+	if err := cf.parse(fs, args); err != nil {
+		return err
+	}
+	c, err := cf.client()
+	if err != nil {
+		return err
+	}
+	switch {
+	case fs.NArg() == 0:
+		keys, err := c.ServiceKeys(ctx)
+		if err != nil {
+			return err
+		}
+		b, _ := json.Marshal(keys)
+		return printJSON(stdout, b)
+	case fs.NArg() == 2 && fs.Arg(0) == "rotate":
+		k, err := c.RotateServiceKey(ctx, fs.Arg(1))
+		if err != nil {
+			return err
+		}
+		b, _ := json.Marshal(k)
+		return printJSON(stdout, b)
+	}
+	fs.Usage()
+	return usageError{"servicekeys takes no arguments or: rotate KEYID"}
+}
+
+func runKeys(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("keys", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	k, err := wire.GenerateKey()
+	if err != nil {
+		return err
+	}
+	b, _ := json.Marshal(map[string]string{"publicKey": k.Public().String(), "privateKey": k.String()})
+	return printJSON(stdout, b)
+}

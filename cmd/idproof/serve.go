@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/idproof/idproof"
+	"github.com/idproof/idproof/admin"
+	"github.com/idproof/idproof/httpapi"
+	"github.com/idproof/idproof/wire"
+)
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var sf storeFlags
+	sf.register(fs)
+	addr := fs.String("addr", envOr("IDPROOF_ADDR", "127.0.0.1:8080"), "address to listen on (env IDPROOF_ADDR)")
+	publicURL := fs.String("public-url", envOr("IDPROOF_PUBLIC_URL", ""), "base URL of this server as clients see it; default http://<addr> (env IDPROOF_PUBLIC_URL)")
+	span := fs.Duration("allowed-time-span", httpapi.DefaultAllowedTimeSpan, "largest accepted difference between a requestid's ts and server time")
+	maxBody := fs.Int64("max-body-bytes", httpapi.DefaultMaxBodyBytes, "largest accepted request body")
+	legacy := fs.Bool("legacy-auth", envBool("IDPROOF_LEGACY_AUTH", true), "accept the plain keyId/keySecret/license headers (env IDPROOF_LEGACY_AUTH)")
+	helper := fs.Bool("ecdsa-helper", envBool("IDPROOF_ECDSA_HELPER", true), "serve POST /ecdsa_helper/{method} (env IDPROOF_ECDSA_HELPER)")
+	logFormat := fs.String("log-format", envOr("IDPROOF_LOG_FORMAT", "text"), "text or json (env IDPROOF_LOG_FORMAT)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{"serve takes no arguments, got " + strings.Join(fs.Args(), " ")}
+	}
+	var handler slog.Handler
+	switch *logFormat {
+	case "text":
+		handler = slog.NewTextHandler(stderr, nil)
+	case "json":
+		handler = slog.NewJSONHandler(stderr, nil)
+	default:
+		return usageError{"--log-format must be text or json"}
+	}
+	log := slog.New(handler)
+
+	b, err := sf.open(ctx, stderr)
+	if err != nil {
+		return err
+	}
+	defer b.store.Close()
+	priv, err := admin.ServerKey(ctx, b.store, b.keyring)
+	if err != nil {
+		return fmt.Errorf("server key: %w", err)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", *addr, err)
+	}
+	base := *publicURL
+	if base == "" {
+		base = "http://" + ln.Addr().String()
+	}
+	api := httpapi.New(httpapi.Config{
+		PublicURL: base, AllowedTimeSpan: *span, MaxBodyBytes: *maxBody,
+		LegacyAuth: *legacy, ECDSAHelper: *helper, Version: version(),
+	}, httpapi.Deps{Store: b.store, Keys: wire.NewServer(priv, 0), Admin: b.admin, Clock: idproof.SystemClock{}, Logger: log})
+
+	// Bootstrap before announcing the address: whoever waits for that line
+	// may use the credentials at once.
+	var welcome strings.Builder
+	if err := firstRun(ctx, b, sf.data, base, &welcome); err != nil {
+		ln.Close()
+		return err
+	}
+	fmt.Fprintf(stdout, "idproof %s listening on http://%s (public URL %s, %s)\n%s", version(), ln.Addr(), base, b.where, welcome.String())
+
+	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	go purgeRequestIDs(ctx, b.store, log)
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("server stopped: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// firstRun bootstraps an empty installation so that starting the server is
+// all a newcomer needs, and tells them where the credentials are.
+func firstRun(ctx context.Context, b *backend, dataDir, base string, stdout io.Writer) error {
+	tenants, err := b.store.Tenants(ctx)
+	if err != nil {
+		return err
+	}
+	if len(tenants) > 0 {
+		return nil
+	}
+	creds, err := b.admin.Bootstrap(ctx, "")
+	if err != nil {
+		return fmt.Errorf("bootstrap: %w", err)
+	}
+	path, err := writeCredentials(dataDir, creds)
+	if err != nil {
+		return err
+	}
+	self := "idproof"
+	if strings.Contains(os.Args[0], "go-build") {
+		self = "go run ./cmd/idproof"
+	}
+	// Name only the flags that differ from the client commands' defaults.
+	var flags string
+	if base != envOr("IDPROOF_URL", "http://127.0.0.1:8080") {
+		flags += " --url " + base
+	}
+	if dataDir != envOr("IDPROOF_DATA", "./data") {
+		flags += " --data " + dataDir
+	}
+	abs, _ := filepath.Abs(path)
+	fmt.Fprintf(stdout, `
+First start: created tenant %q, community %q, a system and a service license,
+a service key and the verification configuration %q (dvcID %s).
+Credentials: %s (mode 0600)
+
+Try it from another terminal:
+  %s call%s GET /servicekeys
+  %s servicekeys%s
+
+`, creds.TenantDNS, creds.CommunityName, admin.BootstrapDVCName, creds.DVCID, abs, self, flags, self, flags)
+	return nil
+}
+
+// purgeRequestIDs forgets request ids whose window has passed, once a
+// minute, until ctx ends. Every replica runs it; the deletes are idempotent.
+func purgeRequestIDs(ctx context.Context, st idproof.ReplayStore, log *slog.Logger) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			n, err := st.PurgeRequestIDs(ctx, time.Now())
+			if err != nil && ctx.Err() == nil {
+				log.Warn("purge request ids", "err", err)
+			} else if n > 0 {
+				log.Debug("purged request ids", "count", n)
+			}
+		}
+	}
+}

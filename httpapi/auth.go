@@ -1,0 +1,182 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/idproof/idproof"
+	"github.com/idproof/idproof/wire"
+)
+
+// class is an access class of the API contract.
+type class int
+
+const (
+	public     class = iota // no credentials
+	session                 // publickey + requestid of any key pair
+	licensed                // + a valid license of any level
+	serviceExt              // + authLevel service_ext or higher
+	service                 // + authLevel service or higher
+	system                  // + authLevel system
+)
+
+// minLevel is the least auth level a class accepts.
+func (c class) minLevel() idproof.AuthLevel {
+	switch c {
+	case serviceExt:
+		return idproof.AuthServiceExt
+	case service:
+		return idproof.AuthService
+	case system:
+		return idproof.AuthSystem
+	}
+	return ""
+}
+
+// caller is what authentication learned about a request.
+type caller struct {
+	PublicKey string // the caller's public key (publickey header, or legacy keyId)
+	Shared    wire.SharedKey
+	HasKey    bool // PublicKey/Shared are set
+	RequestID wire.RequestID
+	License   *idproof.License // set for license classes
+	Enveloped bool             // the body came as {"data": "<encrypted>"}
+}
+
+func callerFrom(ctx context.Context) *caller {
+	c, _ := ctx.Value(callerKey).(*caller)
+	if c == nil {
+		c = &caller{}
+	}
+	return c
+}
+
+func unauthorized(format string, args ...any) error {
+	return errorf(idproof.EUNAUTHORIZED, format, args...)
+}
+
+// authenticate applies the access class to r. Every failure is a 401 except
+// a license whose level is too low (403).
+func (s *Server) authenticate(r *http.Request, cl class) (*caller, error) {
+	c := &caller{}
+	if cl == public {
+		return c, nil
+	}
+	now := s.clock.Now()
+	h := r.Header
+	pub, rid := h.Get("publickey"), h.Get("requestid")
+	legacy := s.cfg.LegacyAuth && pub == "" && cl != session && h.Get("keyId") != ""
+	switch {
+	case legacy:
+		if err := s.legacyKey(r.Context(), h.Get("keyId"), h.Get("keySecret"), c); err != nil {
+			return nil, err
+		}
+		// The legacy form has no required requestid; one that is sent is
+		// still checked, replay included.
+		if rid != "" {
+			if err := s.checkRequestID(r.Context(), c.PublicKey, rid, now, c); err != nil {
+				return nil, err
+			}
+		}
+	case pub == "" || rid == "":
+		return nil, unauthorized("publickey and requestid headers are required")
+	default:
+		if err := s.checkRequestID(r.Context(), pub, rid, now, c); err != nil {
+			return nil, err
+		}
+	}
+	if cl == session {
+		return c, nil
+	}
+	lic, err := s.license(r.Context(), h, c, now)
+	if err != nil {
+		return nil, err
+	}
+	if min := cl.minLevel(); min != "" && lic.AuthLevel.Rank() < min.Rank() {
+		return nil, errorf(idproof.EFORBIDDEN, "this endpoint needs a license of authLevel %s or higher; this license is %s", min, lic.AuthLevel)
+	}
+	c.License = lic
+	return c, nil
+}
+
+// checkRequestID verifies the requestid header under the caller's key and
+// records it so it is accepted once, in every replica.
+func (s *Server) checkRequestID(ctx context.Context, pub, rid string, now time.Time, c *caller) error {
+	shared, reqID, err := s.keys.OpenRequest(pub, rid, now, s.cfg.AllowedTimeSpan)
+	if err != nil {
+		return unauthorized("%v", err)
+	}
+	// Remember the pair for as long as its ts could still pass the window.
+	until := time.Unix(reqID.TS, 0).Add(s.cfg.AllowedTimeSpan + time.Second)
+	if until.Before(now) {
+		until = now.Add(time.Second)
+	}
+	fresh, err := s.store.UseRequestID(ctx, pub, reqID.UUID, now, until)
+	if err != nil {
+		return err
+	}
+	if !fresh {
+		return unauthorized("requestid was already used; send a new uuid with every request")
+	}
+	c.PublicKey, c.Shared, c.HasKey, c.RequestID = pub, shared, true, reqID
+	return nil
+}
+
+// legacyKey checks the plain keyId/keySecret headers: the secret must be
+// the private key of keyId, and keyId a registered service key.
+func (s *Server) legacyKey(ctx context.Context, keyID, keySecret string, c *caller) error {
+	pub, err := wire.ParsePublicKey(keyID)
+	if err != nil {
+		return unauthorized("keyId: %v", err)
+	}
+	priv, err := wire.ParsePrivateKey(keySecret)
+	if err != nil {
+		return unauthorized("keySecret: %v", err)
+	}
+	if !priv.Public().Equal(pub) {
+		return unauthorized("keySecret is not the private key of keyId")
+	}
+	if _, err := s.store.ServiceKey(ctx, pub.String()); err != nil {
+		if idproof.IsNotFound(err) {
+			return unauthorized("keyId is not a registered service key")
+		}
+		return err
+	}
+	shared, err := s.keys.Shared(pub.String())
+	if err != nil {
+		return unauthorized("keyId: %v", err)
+	}
+	c.PublicKey, c.Shared, c.HasKey = pub.String(), shared, true
+	return nil
+}
+
+// license finds the caller's license: licensekey (encrypted) or, with
+// legacy auth, the plain license header.
+func (s *Server) license(ctx context.Context, h http.Header, c *caller, now time.Time) (*idproof.License, error) {
+	var key string
+	switch {
+	case h.Get("licensekey") != "":
+		plain, err := wire.Decrypt(c.Shared, h.Get("licensekey"))
+		if err != nil {
+			return nil, unauthorized("licensekey: %v", err)
+		}
+		key = strings.TrimSpace(string(plain))
+	case s.cfg.LegacyAuth && h.Get("license") != "":
+		key = strings.TrimSpace(h.Get("license"))
+	default:
+		return nil, unauthorized("licensekey header is required")
+	}
+	lic, err := s.store.LicenseByKeyHash(ctx, idproof.LicenseKeyHash(key))
+	if idproof.IsNotFound(err) {
+		return nil, unauthorized("unknown license")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if why := lic.Usable(now); why != "" {
+		return nil, unauthorized("%s", why)
+	}
+	return lic, nil
+}

@@ -1,0 +1,167 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/idproof/idproof"
+	"github.com/idproof/idproof/wire"
+)
+
+// handlerFunc is an endpoint: it writes a success itself and returns errors,
+// which the adapter renders in the API format.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// adapt turns a route into an http.Handler: body limit, authentication by
+// access class, then the endpoint.
+func (s *Server) adapt(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		c, err := s.authenticate(r, rt.class)
+		if err == nil {
+			ctx := context.WithValue(r.Context(), callerKey, c)
+			ctx = context.WithValue(ctx, sealKey, rt.sealReply)
+			err = rt.handle(w, r.WithContext(ctx))
+		}
+		if err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+const sealKey ctxKey = 100
+
+// decode reads the JSON body into dst. It accepts the plain body of the API
+// document, the clients' envelope {"data": "<encrypted JSON>"} and the
+// {"data": {...}} wrapper some clients and the document's examples use.
+func (s *Server) decode(r *http.Request, dst any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || !acceptedMediaType(mt) {
+			return errorf(idproof.EUNSUPPORTED, "Content-Type %q is not supported; send application/json", ct)
+		}
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var maxErr *http.MaxBytesError
+		if errors.As(err, &maxErr) {
+			return err
+		}
+		return errorf(idproof.EINVALID, "cannot read request body: %v", err)
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return errorf(idproof.EINVALID, "request body is empty; a JSON object is required")
+	}
+	c := callerFrom(r.Context())
+	if !c.HasKey && r.Header.Get("publickey") != "" && r.Header.Get("requestid") != "" && looksEnveloped(body) {
+		// A public endpoint does not authenticate, but an encrypted body
+		// can only be opened with the caller's key: check the headers now.
+		if err := s.checkRequestID(r.Context(), r.Header.Get("publickey"), r.Header.Get("requestid"), s.clock.Now(), c); err != nil {
+			return err
+		}
+	}
+	body, err = unwrapBody(body, c)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(body, dst); err != nil {
+		return errorf(idproof.EINVALID, "request body is not valid JSON for this endpoint: %s", jsonErrorText(err))
+	}
+	return nil
+}
+
+func acceptedMediaType(mt string) bool {
+	switch mt {
+	case "application/json", "text/plain", "application/x-www-form-urlencoded", "application/octet-stream":
+		// curl -d sends x-www-form-urlencoded unless told otherwise; the
+		// body is JSON all the same.
+		return true
+	}
+	return strings.HasSuffix(mt, "+json")
+}
+
+// looksEnveloped reports whether body is {"data": "<string>", ...}.
+func looksEnveloped(body []byte) bool {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return false
+	}
+	d := bytes.TrimSpace(m["data"])
+	return len(d) > 0 && d[0] == '"'
+}
+
+// unwrapBody removes up to two levels of {"data": ...} wrapping, decrypting
+// a string envelope with the caller's shared key.
+func unwrapBody(body []byte, c *caller) ([]byte, error) {
+	for range 2 {
+		var m map[string]json.RawMessage
+		if json.Unmarshal(body, &m) != nil {
+			break // not an object: let the endpoint's decoder report it
+		}
+		data, ok := m["data"]
+		if !ok || len(m) > 2 || (len(m) == 2 && m["publicKey"] == nil) {
+			break
+		}
+		data = bytes.TrimSpace(data)
+		switch {
+		case len(data) > 0 && data[0] == '"':
+			var enc string
+			if err := json.Unmarshal(data, &enc); err != nil {
+				return nil, errorf(idproof.EINVALID, "data is not a JSON string")
+			}
+			if !c.HasKey {
+				return nil, errorf(idproof.EINVALID, "an encrypted data body needs the publickey and requestid headers")
+			}
+			plain, err := wire.Decrypt(c.Shared, enc)
+			if err != nil {
+				return nil, unauthorized("data: %v", err)
+			}
+			c.Enveloped = true
+			body = plain
+		case len(data) > 0 && data[0] == '{':
+			body = data
+		default:
+			return body, nil
+		}
+	}
+	return body, nil
+}
+
+func jsonErrorText(err error) string {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) && typeErr.Field != "" {
+		return "field " + typeErr.Field + " must be " + typeErr.Type.String() + ", not " + typeErr.Value
+	}
+	return err.Error()
+}
+
+// reply writes v as JSON with status. If the request came enveloped and the
+// route seals replies, v is sent as {"data": "<encrypted>", "publicKey"}.
+func (s *Server) reply(w http.ResponseWriter, r *http.Request, status int, v any) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	c := callerFrom(r.Context())
+	if seal, _ := r.Context().Value(sealKey).(bool); seal && c.Enveloped {
+		body, err = json.Marshal(map[string]string{"data": wire.Encrypt(c.Shared, body), "publicKey": s.keys.PublicKey()})
+		if err != nil {
+			return err
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, err = w.Write(append(body, '\n'))
+	if err != nil {
+		// The client went away; nothing more can be said to it.
+		logger(r.Context(), s.log).Debug("write reply", "err", err)
+	}
+	return nil
+}

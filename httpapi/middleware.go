@@ -1,0 +1,137 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// PathPrefix is the base path of the vendor's hosted API. Requests under it
+// are served as if it were absent, so clients configured with the vendor's
+// base URL shape (https://host/idproofingapi) work unchanged.
+const PathPrefix = "/idproofingapi"
+
+type ctxKey int
+
+const (
+	loggerKey ctxKey = iota
+	callerKey
+)
+
+// logger returns the request-scoped logger.
+func logger(ctx context.Context, fallback *slog.Logger) *slog.Logger {
+	if l, ok := ctx.Value(loggerKey).(*slog.Logger); ok {
+		return l
+	}
+	return fallback
+}
+
+// middleware wraps the router with what every request gets: a request id,
+// an access log line, panic recovery, the optional path prefix and the API
+// error format for answers the router makes itself.
+func (s *Server) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		reqID := r.Header.Get("X-Request-Id")
+		if !validRequestID(reqID) {
+			reqID = newRequestID()
+		}
+		w.Header().Set("X-Request-Id", reqID)
+		log := s.log.With("request_id", reqID)
+		r = r.WithContext(context.WithValue(r.Context(), loggerKey, log))
+
+		if p := r.URL.Path; p == PathPrefix || strings.HasPrefix(p, PathPrefix+"/") {
+			r.URL.Path = strings.TrimPrefix(p, PathPrefix)
+			r.URL.RawPath = strings.TrimPrefix(r.URL.RawPath, PathPrefix)
+			if r.URL.Path == "" {
+				r.URL.Path = "/"
+			}
+		}
+
+		rw := &responseWriter{ResponseWriter: w, r: r}
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log.Error("panic", "panic", fmt.Sprint(v))
+				if !rw.wroteHeader {
+					writeErrorStatus(rw, http.StatusInternalServerError, "internal error")
+				}
+			}
+			log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rw.status,
+				"bytes", rw.bytes, "duration_ms", time.Since(start).Milliseconds(), "remote", r.RemoteAddr)
+		}()
+		next.ServeHTTP(rw, r)
+	})
+}
+
+func validRequestID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, c := range s {
+		if c < '!' || c > '~' {
+			return false
+		}
+	}
+	return true
+}
+
+func newRequestID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// responseWriter records the status for the access log and turns the plain
+// text errors of http.ServeMux (404, 405) into the API error format.
+type responseWriter struct {
+	http.ResponseWriter
+	r           *http.Request
+	status      int
+	bytes       int64
+	wroteHeader bool
+	swallow     bool
+}
+
+func (w *responseWriter) WriteHeader(status int) {
+	if w.wroteHeader {
+		return
+	}
+	w.wroteHeader = true
+	w.status = status
+	if status >= 400 && strings.HasPrefix(w.Header().Get("Content-Type"), "text/plain") {
+		w.swallow = true
+		msg := http.StatusText(status)
+		switch status {
+		case http.StatusNotFound:
+			msg = fmt.Sprintf("no endpoint %s %s", w.r.Method, w.r.URL.Path)
+		case http.StatusMethodNotAllowed:
+			msg = fmt.Sprintf("method %s is not allowed on %s; allowed: %s", w.r.Method, w.r.URL.Path, w.Header().Get("Allow"))
+		}
+		writeErrorStatus(w.ResponseWriter, status, msg)
+		return
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *responseWriter) Write(b []byte) (int, error) {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.swallow {
+		return len(b), nil
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

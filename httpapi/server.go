@@ -1,0 +1,89 @@
+// Package httpapi serves the API over HTTP: one route table, one error
+// format, access classes as middleware, bodies in plain or enveloped form.
+package httpapi
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/idproof/idproof"
+	"github.com/idproof/idproof/admin"
+	"github.com/idproof/idproof/wire"
+)
+
+// Config holds the settings of the HTTP layer.
+type Config struct {
+	// PublicURL is the base URL clients reach this server at (session URLs
+	// and the service directory are built from it).
+	PublicURL string
+	// AllowedTimeSpan bounds |now - requestid.ts|.
+	AllowedTimeSpan time.Duration
+	// MaxBodyBytes limits request bodies.
+	MaxBodyBytes int64
+	// LegacyAuth accepts the plain keyId/keySecret/license headers.
+	LegacyAuth bool
+	// ECDSAHelper enables POST /ecdsa_helper/{method}.
+	ECDSAHelper bool
+	// Version is reported by /healthz and /environment.
+	Version string
+}
+
+// Defaults for Config fields left zero.
+const (
+	DefaultAllowedTimeSpan = 60 * time.Second
+	DefaultMaxBodyBytes    = 20 << 20
+)
+
+// ConnectorInfo is one entry of GET /info.
+type ConnectorInfo struct {
+	VerifierType string `json:"verifierType"`
+	DocType      string `json:"docType"`
+}
+
+// Server is the HTTP API.
+type Server struct {
+	cfg        Config
+	store      idproof.Store
+	keys       *wire.Server
+	admin      *admin.Service
+	clock      idproof.Clock
+	log        *slog.Logger
+	connectors func() []ConnectorInfo
+	handler    http.Handler
+}
+
+// Deps are the collaborators of the Server.
+type Deps struct {
+	Store  idproof.Store
+	Keys   *wire.Server
+	Admin  *admin.Service
+	Clock  idproof.Clock
+	Logger *slog.Logger
+	// Connectors lists what GET /info reports; nil reports none.
+	Connectors func() []ConnectorInfo
+}
+
+// New builds the Server and its routes.
+func New(cfg Config, d Deps) *Server {
+	if cfg.AllowedTimeSpan <= 0 {
+		cfg.AllowedTimeSpan = DefaultAllowedTimeSpan
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	if d.Clock == nil {
+		d.Clock = idproof.SystemClock{}
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: cfg, store: d.Store, keys: d.Keys, admin: d.Admin, clock: d.Clock, log: d.Logger, connectors: d.Connectors}
+	s.handler = s.middleware(s.mux())
+	return s
+}
+
+// ServeHTTP serves the API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

@@ -1,0 +1,198 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/idproof/idproof"
+)
+
+var sessionConflicts = conflicts{
+	"sessions_pkey": "session with this id already exists",
+	"":              "session already exists",
+}
+
+const sessionColumns = `id, tenant_id, community_id, tenant_dns, community_name, dvc_id, document_type,
+	status, outcome, user_uid, user_username, user_firstname, user_lastname, did, bound_key, retries,
+	created_at, expires_at, started_at, completed_at, last_activity_at, purge_at,
+	connector_sealed, data, version`
+
+func scanSession(r pgx.Row) (*idproof.Session, error) {
+	var v idproof.Session
+	var status, outcome string
+	var data []byte
+	err := r.Scan(&v.ID, &v.TenantID, &v.CommunityID, &v.TenantDNS, &v.CommunityName, &v.DVCID, &v.DocumentType,
+		&status, &outcome, &v.User.UID, &v.User.Username, &v.User.Firstname, &v.User.Lastname,
+		&v.DID, &v.BoundKey, &v.Retries,
+		&v.CreatedAt, &v.ExpiresAt, &v.StartedAt, &v.CompletedAt, &v.LastActivityAt, &v.PurgeAt,
+		&v.ConnectorSealed, &data, &v.Version)
+	if err != nil {
+		return nil, err
+	}
+	v.Status, v.Outcome = idproof.SessionStatus(status), idproof.Outcome(outcome)
+	v.ConnectorSealed, v.Data = fromBlob(v.ConnectorSealed), fromBlob(data)
+	return &v, nil
+}
+
+// CreateSession stores a new session; its ID must be unused.
+func (s *Store) CreateSession(ctx context.Context, v *idproof.Session) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO sessions (`+sessionColumns+`, uid_lc, firstname_lc, lastname_lc)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+			$21, $22, $23, $24, $25, $26, $27, $28)`,
+		v.ID, v.TenantID, v.CommunityID, v.TenantDNS, v.CommunityName, v.DVCID, v.DocumentType,
+		string(v.Status), string(v.Outcome), v.User.UID, v.User.Username, v.User.Firstname, v.User.Lastname,
+		v.DID, v.BoundKey, v.Retries,
+		ts(v.CreatedAt), ts(v.ExpiresAt), ts(v.StartedAt), ts(v.CompletedAt), ts(v.LastActivityAt), ts(v.PurgeAt),
+		blob(v.ConnectorSealed), blob(v.Data), v.Version,
+		strings.ToLower(v.User.UID), strings.ToLower(v.User.Firstname), strings.ToLower(v.User.Lastname))
+	if err != nil {
+		return writeErr("create session", err, sessionConflicts)
+	}
+	return nil
+}
+
+// Session returns the session with the given ID.
+func (s *Store) Session(ctx context.Context, id string) (*idproof.Session, error) {
+	v, err := scanSession(s.pool.QueryRow(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = $1`, id))
+	if err != nil {
+		return nil, readErr("get session", err, "session", id)
+	}
+	return v, nil
+}
+
+// UpdateSession writes every field but the session's identity (ID, tenant
+// and community, with their names) and CreatedAt, provided the stored Version still equals
+// v.Version, and then increments v.Version. A stale version is ECONFLICT.
+// Under READ COMMITTED a concurrent writer's UPDATE waits for the row lock
+// and then re-checks the version, so exactly one writer wins each version.
+func (s *Store) UpdateSession(ctx context.Context, v *idproof.Session) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE sessions SET
+			dvc_id = $1, document_type = $2, status = $3, outcome = $4,
+			user_uid = $5, user_username = $6, user_firstname = $7, user_lastname = $8,
+			uid_lc = $9, firstname_lc = $10, lastname_lc = $11, did = $12, bound_key = $13, retries = $14,
+			expires_at = $15, started_at = $16, completed_at = $17, last_activity_at = $18, purge_at = $19,
+			connector_sealed = $20, data = $21, version = version + 1
+			WHERE id = $22 AND version = $23`,
+			v.DVCID, v.DocumentType, string(v.Status), string(v.Outcome),
+			v.User.UID, v.User.Username, v.User.Firstname, v.User.Lastname,
+			strings.ToLower(v.User.UID), strings.ToLower(v.User.Firstname), strings.ToLower(v.User.Lastname),
+			v.DID, v.BoundKey, v.Retries,
+			ts(v.ExpiresAt), ts(v.StartedAt), ts(v.CompletedAt), ts(v.LastActivityAt), ts(v.PurgeAt),
+			blob(v.ConnectorSealed), blob(v.Data),
+			v.ID, v.Version)
+		if err != nil {
+			return fmt.Errorf("update session: %w", err)
+		}
+		if tag.RowsAffected() == 1 {
+			return nil
+		}
+		// Nothing matched: tell a missing session from a stale version.
+		var one int
+		err = tx.QueryRow(ctx, `SELECT 1 FROM sessions WHERE id = $1`, v.ID).Scan(&one)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return notFound("session", v.ID)
+		}
+		if err != nil {
+			return fmt.Errorf("update session: %w", err)
+		}
+		return idproof.Errorf(idproof.ECONFLICT, "session %q was changed concurrently", v.ID)
+	})
+	if err != nil {
+		return err
+	}
+	v.Version++
+	return nil
+}
+
+// Sessions returns one page of the sessions matching f, newest first (ties
+// broken by ID), and how many match in all. The count and the page are read
+// from one snapshot so that they agree. Both queries run as unnamed
+// statements so that each is planned for its actual filter values and page
+// bounds rather than from a cached generic plan.
+func (s *Store) Sessions(ctx context.Context, f idproof.SessionFilter) ([]*idproof.Session, int, error) {
+	where, args := sessionWhere(f)
+	var list []*idproof.Session
+	var total int
+	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+	err := pgx.BeginTxFunc(ctx, s.pool, opts, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `SELECT count(*) FROM sessions`+where,
+			append([]any{pgx.QueryExecModeExec}, args...)...).Scan(&total)
+		if err != nil {
+			return fmt.Errorf("count sessions: %w", err)
+		}
+		offset := max(f.Offset, 0)
+		if offset >= total {
+			return nil
+		}
+		query := `SELECT ` + sessionColumns + ` FROM sessions` + where + ` ORDER BY created_at DESC, id`
+		if f.Limit > 0 {
+			args = append(args, f.Limit)
+			query += ` LIMIT $` + strconv.Itoa(len(args))
+		}
+		args = append(args, offset)
+		query += ` OFFSET $` + strconv.Itoa(len(args))
+		rows, err := tx.Query(ctx, query, append([]any{pgx.QueryExecModeExec}, args...)...)
+		if err != nil {
+			return fmt.Errorf("list sessions: %w", err)
+		}
+		list, err = collect(rows, scanSession, "list sessions")
+		return err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return list, total, nil
+}
+
+// sessionWhere renders the conditions of f as a WHERE clause.
+func sessionWhere(f idproof.SessionFilter) (string, []any) {
+	var conds []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	for _, eq := range []struct{ col, val string }{
+		{"tenant_id", f.TenantID},
+		{"community_id", f.CommunityID},
+		{"id", f.ID},
+		{"status", string(f.Status)},
+		{"outcome", string(f.Outcome)},
+		{"document_type", f.DocumentType},
+		{"dvc_id", f.DVCID},
+	} {
+		if eq.val != "" {
+			conds = append(conds, eq.col+" = "+arg(eq.val))
+		}
+	}
+	if f.Name != "" {
+		p := arg(containsPattern(f.Name))
+		conds = append(conds, `(firstname_lc LIKE `+p+` ESCAPE '\' OR lastname_lc LIKE `+p+` ESCAPE '\')`)
+	}
+	if f.UID != "" {
+		conds = append(conds, `uid_lc LIKE `+arg(containsPattern(f.UID))+` ESCAPE '\'`)
+	}
+	if !f.CreatedFrom.IsZero() {
+		conds = append(conds, "created_at >= "+arg(ts(f.CreatedFrom)))
+	}
+	if !f.CreatedTo.IsZero() {
+		conds = append(conds, "created_at <= "+arg(ts(f.CreatedTo)))
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// containsPattern is a LIKE pattern (escape character \) matching any
+// string that contains the lower-case form of sub literally.
+func containsPattern(sub string) string {
+	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(sub))
+	return "%" + esc + "%"
+}

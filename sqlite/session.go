@@ -1,0 +1,189 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/idproof/idproof"
+)
+
+var sessionConflicts = conflicts{
+	"sessions.id": "session with this id already exists",
+	"":            "session already exists",
+}
+
+const sessionColumns = `id, tenant_id, community_id, tenant_dns, community_name, dvc_id, document_type,
+	status, outcome, user_uid, user_username, user_firstname, user_lastname, did, bound_key, retries,
+	created_at, expires_at, started_at, completed_at, last_activity_at, purge_at,
+	connector_sealed, data, version`
+
+func scanSession(r scanner) (*idproof.Session, error) {
+	var v idproof.Session
+	var data []byte
+	var created, expires, started, completed, activity, purge int64
+	err := r.Scan(&v.ID, &v.TenantID, &v.CommunityID, &v.TenantDNS, &v.CommunityName, &v.DVCID, &v.DocumentType,
+		&v.Status, &v.Outcome, &v.User.UID, &v.User.Username, &v.User.Firstname, &v.User.Lastname,
+		&v.DID, &v.BoundKey, &v.Retries,
+		&created, &expires, &started, &completed, &activity, &purge,
+		&v.ConnectorSealed, &data, &v.Version)
+	if err != nil {
+		return nil, err
+	}
+	v.CreatedAt, v.ExpiresAt, v.StartedAt = fromMillis(created), fromMillis(expires), fromMillis(started)
+	v.CompletedAt, v.LastActivityAt, v.PurgeAt = fromMillis(completed), fromMillis(activity), fromMillis(purge)
+	v.ConnectorSealed, v.Data = fromBlob(v.ConnectorSealed), fromBlob(data)
+	return &v, nil
+}
+
+// CreateSession stores a new session; its ID must be unused.
+func (s *Store) CreateSession(ctx context.Context, v *idproof.Session) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (`+sessionColumns+`, uid_lc, firstname_lc, lastname_lc)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		v.ID, v.TenantID, v.CommunityID, v.TenantDNS, v.CommunityName, v.DVCID, v.DocumentType,
+		string(v.Status), string(v.Outcome), v.User.UID, v.User.Username, v.User.Firstname, v.User.Lastname,
+		v.DID, v.BoundKey, v.Retries,
+		millis(v.CreatedAt), millis(v.ExpiresAt), millis(v.StartedAt), millis(v.CompletedAt),
+		millis(v.LastActivityAt), millis(v.PurgeAt),
+		blob(v.ConnectorSealed), blob(v.Data), v.Version,
+		strings.ToLower(v.User.UID), strings.ToLower(v.User.Firstname), strings.ToLower(v.User.Lastname))
+	if err != nil {
+		return writeErr("create session", err, sessionConflicts)
+	}
+	return nil
+}
+
+// Session returns the session with the given ID.
+func (s *Store) Session(ctx context.Context, id string) (*idproof.Session, error) {
+	v, err := scanSession(s.db.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = ?`, id))
+	if err != nil {
+		return nil, readErr("get session", err, "session", id)
+	}
+	return v, nil
+}
+
+// UpdateSession writes every field but the session's identity (ID, tenant
+// and community, with their names) and CreatedAt, provided the stored Version still equals
+// v.Version, and then increments v.Version. A stale version is ECONFLICT.
+func (s *Store) UpdateSession(ctx context.Context, v *idproof.Session) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE sessions SET
+			dvc_id = ?, document_type = ?, status = ?, outcome = ?,
+			user_uid = ?, user_username = ?, user_firstname = ?, user_lastname = ?,
+			uid_lc = ?, firstname_lc = ?, lastname_lc = ?, did = ?, bound_key = ?, retries = ?,
+			expires_at = ?, started_at = ?, completed_at = ?, last_activity_at = ?, purge_at = ?,
+			connector_sealed = ?, data = ?, version = version + 1
+			WHERE id = ? AND version = ?`,
+			v.DVCID, v.DocumentType, string(v.Status), string(v.Outcome),
+			v.User.UID, v.User.Username, v.User.Firstname, v.User.Lastname,
+			strings.ToLower(v.User.UID), strings.ToLower(v.User.Firstname), strings.ToLower(v.User.Lastname),
+			v.DID, v.BoundKey, v.Retries,
+			millis(v.ExpiresAt), millis(v.StartedAt), millis(v.CompletedAt), millis(v.LastActivityAt), millis(v.PurgeAt),
+			blob(v.ConnectorSealed), blob(v.Data),
+			v.ID, v.Version)
+		if err != nil {
+			return fmt.Errorf("update session: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 1 {
+			return err
+		}
+		// Nothing matched: tell a missing session from a stale version.
+		var one int
+		err = tx.QueryRowContext(ctx, `SELECT 1 FROM sessions WHERE id = ?`, v.ID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("session", v.ID)
+		}
+		if err != nil {
+			return fmt.Errorf("update session: %w", err)
+		}
+		return idproof.Errorf(idproof.ECONFLICT, "session %q was changed concurrently", v.ID)
+	})
+	if err != nil {
+		return err
+	}
+	v.Version++
+	return nil
+}
+
+// Sessions returns one page of the sessions matching f, newest first (ties
+// broken by ID), and how many match in all. The count and the page are read
+// in one transaction so that they agree.
+func (s *Store) Sessions(ctx context.Context, f idproof.SessionFilter) ([]*idproof.Session, int, error) {
+	where, args := sessionWhere(f)
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, 0, fmt.Errorf("list sessions: %w", err)
+	}
+	defer tx.Rollback()
+	var total int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sessions`+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count sessions: %w", err)
+	}
+	offset := max(f.Offset, 0)
+	if offset >= total {
+		return nil, total, nil
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = -1 // no limit
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions`+where+
+		` ORDER BY created_at DESC, id LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list sessions: %w", err)
+	}
+	list, err := collect(rows, scanSession, "list sessions")
+	if err != nil {
+		return nil, 0, err
+	}
+	return list, total, nil
+}
+
+// sessionWhere renders the conditions of f as a WHERE clause.
+func sessionWhere(f idproof.SessionFilter) (string, []any) {
+	var conds []string
+	var args []any
+	add := func(cond string, vals ...any) {
+		conds = append(conds, cond)
+		args = append(args, vals...)
+	}
+	for _, eq := range []struct{ col, val string }{
+		{"tenant_id", f.TenantID},
+		{"community_id", f.CommunityID},
+		{"id", f.ID},
+		{"status", string(f.Status)},
+		{"outcome", string(f.Outcome)},
+		{"document_type", f.DocumentType},
+		{"dvc_id", f.DVCID},
+	} {
+		if eq.val != "" {
+			add(eq.col+" = ?", eq.val)
+		}
+	}
+	if f.Name != "" {
+		p := containsPattern(f.Name)
+		add(`(firstname_lc LIKE ? ESCAPE '\' OR lastname_lc LIKE ? ESCAPE '\')`, p, p)
+	}
+	if f.UID != "" {
+		add(`uid_lc LIKE ? ESCAPE '\'`, containsPattern(f.UID))
+	}
+	if !f.CreatedFrom.IsZero() {
+		add("created_at >= ?", millis(f.CreatedFrom))
+	}
+	if !f.CreatedTo.IsZero() {
+		add("created_at <= ?", millis(f.CreatedTo))
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// containsPattern is a LIKE pattern (escape character \) matching any
+// string that contains the lower-case form of sub literally.
+func containsPattern(sub string) string {
+	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(sub))
+	return "%" + esc + "%"
+}

@@ -1,0 +1,183 @@
+package storetest
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/idproof/idproof"
+)
+
+// listFixture stores six sessions that differ in every filtered field and
+// returns them by letter; a is the oldest, f the newest.
+func listFixture(t *testing.T, s idproof.Store) map[string]*idproof.Session {
+	t.Helper()
+	type spec struct {
+		tenant, community string
+		status            idproof.SessionStatus
+		outcome           idproof.Outcome
+		doc, dvc          string
+		user              idproof.SessionUser
+	}
+	specs := []spec{
+		{"t1", "c1", idproof.StatusPending, "", idproof.DocPassport, "dvc-a", idproof.SessionUser{UID: "UID-Alpha-1", Firstname: "Anne", Lastname: "Smith"}},
+		{"t1", "c1", idproof.StatusInProgress, "", idproof.DocDriversLicense, "dvc-b", idproof.SessionUser{UID: "uid-beta-2", Firstname: "Bob", Lastname: "Marley_Jr"}},
+		{"t1", "c1", idproof.StatusCompleted, idproof.OutcomePass, idproof.DocPassport, "dvc-a", idproof.SessionUser{UID: "alpha-3", Firstname: "Élodie", Lastname: "Annecy"}},
+		{"t1", "c2", idproof.StatusCompleted, idproof.OutcomeFailed, idproof.DocIDCard, "dvc-a", idproof.SessionUser{UID: "x", Firstname: "Zoë", Lastname: "100%"}},
+		{"t2", "c3", idproof.StatusCompleted, idproof.OutcomePass, idproof.DocPassport, "dvc-a", idproof.SessionUser{UID: "uid-alpha-5", Firstname: "Anne", Lastname: "Other"}},
+		{"t1", "c1", idproof.StatusExpired, idproof.OutcomeNotPerformed, idproof.DocPassport, "", idproof.SessionUser{}},
+	}
+	out := map[string]*idproof.Session{}
+	for i, sp := range specs {
+		v := newSessionValue(sp.tenant, sp.community, i)
+		v.Status, v.Outcome, v.DocumentType, v.DVCID, v.User = sp.status, sp.outcome, sp.doc, sp.dvc, sp.user
+		must(t, "CreateSession", s.CreateSession(t.Context(), v))
+		out[string(rune('a'+i))] = v
+	}
+	return out
+}
+
+// at is the creation time of fixture session i.
+func at(i int) time.Time { return t0.Add(time.Duration(i) * time.Minute) }
+
+var sessionListTests = []test{
+	{"Filters", testSessionFilters},
+	{"FullRows", func(t *testing.T, s idproof.Store) {
+		fx := listFixture(t, s)
+		got, n, err := s.Sessions(t.Context(), idproof.SessionFilter{TenantID: "t1", CommunityID: "c1"})
+		must(t, "Sessions", err)
+		check(t, "Sessions", got, []*idproof.Session{fx["f"], fx["c"], fx["b"], fx["a"]})
+		if n != 4 {
+			t.Errorf("total = %d, want 4", n)
+		}
+	}},
+	{"Empty", func(t *testing.T, s idproof.Store) {
+		got, n, err := s.Sessions(t.Context(), idproof.SessionFilter{})
+		must(t, "Sessions", err)
+		if len(got) != 0 || n != 0 {
+			t.Errorf("Sessions of an empty store: %d rows, total %d", len(got), n)
+		}
+	}},
+	{"TieOrder", func(t *testing.T, s idproof.Store) {
+		var want []string
+		for range 4 {
+			want = append(want, newSession(t, s, "t", "c", 0).ID)
+		}
+		newest := newSession(t, s, "t", "c", 1).ID
+		slices.Sort(want)
+		want = append([]string{newest}, want...)
+		got, _, err := s.Sessions(t.Context(), idproof.SessionFilter{TenantID: "t"})
+		must(t, "Sessions", err)
+		check(t, "order", ids(got, sessionID), want)
+	}},
+	{"Pagination", testSessionPagination},
+}
+
+func testSessionFilters(t *testing.T, s idproof.Store) {
+	fx := listFixture(t, s)
+	cases := []struct {
+		name string
+		f    idproof.SessionFilter
+		want string // fixture letters, newest first
+	}{
+		{"none", idproof.SessionFilter{}, "fedcba"},
+		{"tenant", idproof.SessionFilter{TenantID: "t1"}, "fdcba"},
+		{"tenant community", idproof.SessionFilter{TenantID: "t1", CommunityID: "c1"}, "fcba"},
+		{"community", idproof.SessionFilter{CommunityID: "c2"}, "d"},
+		{"unknown tenant", idproof.SessionFilter{TenantID: "t9"}, ""},
+		{"id", idproof.SessionFilter{ID: fx["c"].ID}, "c"},
+		{"id other tenant", idproof.SessionFilter{TenantID: "t2", ID: fx["c"].ID}, ""},
+		{"status", idproof.SessionFilter{Status: idproof.StatusCompleted}, "edc"},
+		{"tenant status", idproof.SessionFilter{TenantID: "t1", Status: idproof.StatusCompleted}, "dc"},
+		{"outcome", idproof.SessionFilter{Outcome: idproof.OutcomePass}, "ec"},
+		{"document type", idproof.SessionFilter{DocumentType: idproof.DocPassport}, "feca"},
+		{"dvc", idproof.SessionFilter{DVCID: "dvc-a"}, "edca"},
+		{"name first or last", idproof.SessionFilter{Name: "ann"}, "eca"},
+		{"name case", idproof.SessionFilter{Name: "ANNE"}, "eca"},
+		{"name last", idproof.SessionFilter{Name: "mIt"}, "a"},
+		{"name underscore is literal", idproof.SessionFilter{Name: "_"}, "b"},
+		{"name percent is literal", idproof.SessionFilter{Name: "%"}, "d"},
+		{"name backslash", idproof.SessionFilter{Name: `\`}, ""},
+		{"name non-ascii", idproof.SessionFilter{Name: "ÉLO"}, "c"},
+		{"name non-ascii lower", idproof.SessionFilter{Name: "zoë"}, "d"},
+		{"name none", idproof.SessionFilter{Name: "nobody"}, ""},
+		{"uid", idproof.SessionFilter{UID: "alpha"}, "eca"},
+		{"uid case", idproof.SessionFilter{UID: "UID-"}, "eba"},
+		{"uid underscore is literal", idproof.SessionFilter{UID: "_"}, ""},
+		{"created from", idproof.SessionFilter{CreatedFrom: at(2)}, "fedc"},
+		{"created to", idproof.SessionFilter{CreatedTo: at(2)}, "cba"},
+		{"created range", idproof.SessionFilter{CreatedFrom: at(1), CreatedTo: at(3)}, "dcb"},
+		{"created instant", idproof.SessionFilter{CreatedFrom: at(2), CreatedTo: at(2)}, "c"},
+		{"created empty range", idproof.SessionFilter{CreatedFrom: at(3), CreatedTo: at(2)}, ""},
+		{"combined", idproof.SessionFilter{TenantID: "t1", Status: idproof.StatusCompleted, Name: "ann"}, "c"},
+		{"combined index", idproof.SessionFilter{TenantID: "t1", CommunityID: "c1", DocumentType: idproof.DocPassport, DVCID: "dvc-a"}, "ca"},
+		{"limit", idproof.SessionFilter{TenantID: "t1", Limit: 2}, "fd"},
+		{"offset", idproof.SessionFilter{TenantID: "t1", Offset: 3}, "ba"},
+		{"offset limit", idproof.SessionFilter{TenantID: "t1", Offset: 1, Limit: 2}, "dc"},
+		{"offset past end", idproof.SessionFilter{TenantID: "t1", Offset: 10, Limit: 2}, ""},
+	}
+	for _, tc := range cases {
+		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
+			got, n, err := s.Sessions(t.Context(), tc.f)
+			must(t, "Sessions", err)
+			var want []string
+			for _, r := range tc.want {
+				want = append(want, fx[string(r)].ID)
+			}
+			check(t, "ids", ids(got, sessionID), want)
+			// The total ignores the page, so count the filter's matches
+			// without Offset and Limit.
+			all := tc.f
+			all.Offset, all.Limit = 0, 0
+			rows, _, err := s.Sessions(t.Context(), all)
+			must(t, "Sessions unpaged", err)
+			if n != len(rows) {
+				t.Errorf("total = %d, want %d", n, len(rows))
+			}
+		})
+	}
+}
+
+func testSessionPagination(t *testing.T, s idproof.Store) {
+	const total, page = 25, 10
+	created := map[string]bool{}
+	for i := range total {
+		// Two sessions per minute, so ties are broken by ID across pages.
+		created[newSession(t, s, "t", "c", i/2).ID] = true
+	}
+	newSession(t, s, "other", "c", 0)
+
+	got, n, err := s.Sessions(t.Context(), idproof.SessionFilter{TenantID: "t"})
+	must(t, "Sessions", err)
+	if n != total || len(got) != total {
+		t.Fatalf("Sessions: %d rows, total %d, want %d", len(got), n, total)
+	}
+	for i, v := range got {
+		if !created[v.ID] {
+			t.Fatalf("row %d: unexpected session %s", i, v.ID)
+		}
+		if i == 0 {
+			continue
+		}
+		prev := got[i-1]
+		if prev.CreatedAt.Before(v.CreatedAt) || (prev.CreatedAt.Equal(v.CreatedAt) && prev.ID > v.ID) {
+			t.Fatalf("rows %d and %d out of order: %v %s, %v %s", i-1, i, prev.CreatedAt, prev.ID, v.CreatedAt, v.ID)
+		}
+	}
+
+	var paged []string
+	for off := 0; off < total+page; off += page {
+		rows, n, err := s.Sessions(t.Context(), idproof.SessionFilter{TenantID: "t", Offset: off, Limit: page})
+		must(t, fmt.Sprintf("Sessions offset %d", off), err)
+		if n != total {
+			t.Errorf("offset %d: total = %d, want %d", off, n, total)
+		}
+		if want := min(page, max(0, total-off)); len(rows) != want {
+			t.Errorf("offset %d: %d rows, want %d", off, len(rows), want)
+		}
+		paged = append(paged, ids(rows, sessionID)...)
+	}
+	check(t, "pages", paged, ids(got, sessionID))
+}
