@@ -63,25 +63,29 @@ type SessionUser struct {
 // fields; everything else the engine keeps (history, events, submissions,
 // results) lives in Data, whose shape the proofing package owns.
 type Session struct {
-	ID              string // UUIDv4
-	TenantID        string
-	CommunityID     string
-	TenantDNS       string
-	CommunityName   string
-	DVCID           string
-	DocumentType    string
-	Status          SessionStatus
-	Outcome         Outcome // "" until finished
-	User            SessionUser
-	DID             string
-	BoundKey        string // the publickey that started the session
-	Retries         int
-	CreatedAt       time.Time
-	ExpiresAt       time.Time
-	StartedAt       time.Time // zero until started
-	CompletedAt     time.Time // zero until terminal
-	LastActivityAt  time.Time
-	PurgeAt         time.Time       // zero: nothing left to purge
+	ID             string // UUIDv4
+	TenantID       string
+	CommunityID    string
+	TenantDNS      string
+	CommunityName  string
+	DVCID          string
+	DocumentType   string
+	Status         SessionStatus
+	Outcome        Outcome // "" until finished
+	User           SessionUser
+	DID            string
+	BoundKey       string // the publickey that started the session
+	Retries        int
+	CreatedAt      time.Time
+	ExpiresAt      time.Time
+	StartedAt      time.Time // zero until started
+	CompletedAt    time.Time // zero until terminal
+	LastActivityAt time.Time
+	PurgeAt        time.Time // zero: nothing left to purge
+	// DueAt is the next time the sweeper must look at the session (expiry,
+	// abandonment or purge, whichever comes first); zero when none is due.
+	// The engine keeps it current on every update.
+	DueAt           time.Time
 	ConnectorSealed []byte          // connector snapshot (it may hold secrets), sealed
 	Data            json.RawMessage // engine-owned JSON document
 	Version         int64           // optimistic concurrency: bumped by every update

@@ -96,6 +96,13 @@ type SessionStore interface {
 	// ID), and the number of sessions matching f in all. Limit 0 means no
 	// limit: callers serving requests must always set one.
 	Sessions(ctx context.Context, f SessionFilter) ([]*Session, int, error)
+	// ClaimSessionsDue takes up to limit sessions whose DueAt is set and not
+	// after now, earliest first, and in the same statement moves their DueAt
+	// to leaseUntil (bumping Version), so that concurrent callers (replicas
+	// sweeping at once) claim disjoint sets. It returns the claimed sessions
+	// as updated, in no particular order. A claimer that dies leaves them
+	// due again at leaseUntil.
+	ClaimSessionsDue(ctx context.Context, now, leaseUntil time.Time, limit int) ([]*Session, error)
 }
 
 // TemplateStore keeps proofing templates.

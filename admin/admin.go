@@ -4,6 +4,7 @@
 package admin
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/idproof/idproof"
@@ -15,6 +16,12 @@ type Service struct {
 	Store   idproof.Store
 	Keyring *secret.Keyring
 	Clock   idproof.Clock
+	// ValidateConfig checks a verification configuration beyond its shape
+	// (a known connector type, a config that connector accepts) before it
+	// is stored. The connector comes with its secrets in clear. An error
+	// that is not an *idproof.Error is reported as invalid input. nil
+	// checks only the shape.
+	ValidateConfig func(connector, verification json.RawMessage) error
 }
 
 // now is the clock at the millisecond precision the stores keep.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/idproof/idproof"
 )
@@ -34,12 +35,15 @@ const (
 	BootstrapServiceTag    = "bootstrap-service"
 	BootstrapServiceKeyTag = "bootstrap"
 	BootstrapDVCName       = "default"
+	BootstrapSandboxName   = "sandbox"
 )
 
 // DefaultConnector and DefaultVerification make up the verification
 // configuration a fresh install starts with.
 var (
 	DefaultConnector    = json.RawMessage(`{"type":"native","config":{}}`)
+	SandboxConnector    = json.RawMessage(`{"type":"sandbox","config":{}}`)
+	SandboxVerification = json.RawMessage(`{"tag":"sandbox","config":{"verifier":"sandbox","expireSessionInMin":60,"abandonSessionInMin":15,"maxRetries":3,"checks":["document_liveness_front","document_liveness_back","selfie_liveness","face_compare"]}}`)
 	DefaultVerification = json.RawMessage(`{"tag":"default","config":{"verifier":"native","skip":false,"debug":false,"expireSessionInMin":60,"abandonSessionInMin":15,"maxRetries":3,"checks":["document_liveness_front","document_liveness_back","selfie_liveness","face_compare","fraud_detection"]}}`)
 )
 
@@ -91,23 +95,32 @@ func (s *Service) Bootstrap(ctx context.Context, dns string) (*Credentials, erro
 	}
 	c.ServiceKey.KeyID, c.ServiceKey.KeySecret = key.KeyID, key.KeySecret
 
-	dvc, err := findOrCreate(ctx,
-		func() (*idproof.VerificationConfig, error) {
-			return s.Store.VerificationConfigByName(ctx, tenant.ID, comm.ID, BootstrapDVCName)
-		},
-		func() (*idproof.VerificationConfig, error) {
-			d := &idproof.VerificationConfig{
-				ID: idproof.NewObjectID(), TenantID: tenant.ID, CommunityID: comm.ID, Name: BootstrapDVCName,
-				ConnectorSealed: s.Keyring.Seal(DefaultConnector), Verification: DefaultVerification,
-				CreatedAt: now, UpdatedAt: now,
-			}
-			return d, s.Store.CreateVerificationConfig(ctx, d)
-		})
+	dvc, err := s.ensureDVC(ctx, tenant.ID, comm.ID, BootstrapDVCName, DefaultConnector, DefaultVerification, now)
 	if err != nil {
+		return nil, err
+	}
+	// A second configuration with the sandbox connector, so integrators can
+	// drive every outcome before real verification is set up.
+	if _, err := s.ensureDVC(ctx, tenant.ID, comm.ID, BootstrapSandboxName, SandboxConnector, SandboxVerification, now); err != nil {
 		return nil, err
 	}
 	c.DVCID = dvc.ID
 	return &c, nil
+}
+
+func (s *Service) ensureDVC(ctx context.Context, tenantID, communityID, name string, connector, verification json.RawMessage, now time.Time) (*idproof.VerificationConfig, error) {
+	return findOrCreate(ctx,
+		func() (*idproof.VerificationConfig, error) {
+			return s.Store.VerificationConfigByName(ctx, tenantID, communityID, name)
+		},
+		func() (*idproof.VerificationConfig, error) {
+			d := &idproof.VerificationConfig{
+				ID: idproof.NewObjectID(), TenantID: tenantID, CommunityID: communityID, Name: name,
+				ConnectorSealed: s.Keyring.Seal(connector), Verification: verification,
+				CreatedAt: now, UpdatedAt: now,
+			}
+			return d, s.Store.CreateVerificationConfig(ctx, d)
+		})
 }
 
 func (s *Service) ensureLicense(ctx context.Context, spec LicenseSpec) (string, error) {

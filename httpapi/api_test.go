@@ -66,7 +66,7 @@ func TestPublicEndpoints(t *testing.T) {
 		t.Fatalf("sd %v %v", sd, err)
 	}
 	info, err := e.client(t, "service").Info(ctx)
-	if err != nil || info == nil || len(info) != 0 {
+	if err != nil || len(info) != 6 || info[3].VerifierType != "sandbox" || info[3].DocType != "dl_object" {
 		t.Fatalf("info %v %v", info, err)
 	}
 	// The vendor's hosted base path works too.

@@ -14,12 +14,13 @@ import (
 type class int
 
 const (
-	public     class = iota // no credentials
-	session                 // publickey + requestid of any key pair
-	licensed                // + a valid license of any level
-	serviceExt              // + authLevel service_ext or higher
-	service                 // + authLevel service or higher
-	system                  // + authLevel system
+	public           class = iota // no credentials
+	session                       // publickey + requestid of any key pair
+	sessionOrLicense              // session; a license, when sent, is checked too
+	licensed                      // + a valid license of any level
+	serviceExt                    // + authLevel service_ext or higher
+	service                       // + authLevel service or higher
+	system                        // + authLevel system
 )
 
 // minLevel is the least auth level a class accepts.
@@ -87,7 +88,7 @@ func (s *Server) authenticate(r *http.Request, cl class) (*caller, error) {
 			return nil, err
 		}
 	}
-	if cl == session {
+	if cl == session || (cl == sessionOrLicense && !sendsLicense(h, s.cfg.LegacyAuth)) {
 		return c, nil
 	}
 	lic, err := s.license(r.Context(), h, c, now)
@@ -99,6 +100,11 @@ func (s *Server) authenticate(r *http.Request, cl class) (*caller, error) {
 	}
 	c.License = lic
 	return c, nil
+}
+
+// sendsLicense reports whether the request presents a license.
+func sendsLicense(h http.Header, legacy bool) bool {
+	return h.Get("licensekey") != "" || (legacy && h.Get("license") != "")
 }
 
 // checkRequestID verifies the requestid header under the caller's key and

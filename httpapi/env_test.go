@@ -4,15 +4,21 @@ import (
 	"context"
 	"net/http/httptest"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/idproof/idproof"
 	"github.com/idproof/idproof/admin"
 	"github.com/idproof/idproof/client"
+	"github.com/idproof/idproof/connector"
+	"github.com/idproof/idproof/connector/native"
+	"github.com/idproof/idproof/connector/sandbox"
 	"github.com/idproof/idproof/httpapi"
 	"github.com/idproof/idproof/postgres"
+	"github.com/idproof/idproof/proofing"
 	"github.com/idproof/idproof/secret"
+	"github.com/idproof/idproof/signing"
 	"github.com/idproof/idproof/sqlite"
 	"github.com/idproof/idproof/wire"
 )
@@ -20,9 +26,9 @@ import (
 // storeKinds are the stores every API test runs on.
 var storeKinds = []struct {
 	name string
-	open func(t *testing.T) idproof.Store
+	open func(t testing.TB) idproof.Store
 }{
-	{"sqlite", func(t *testing.T) idproof.Store {
+	{"sqlite", func(t testing.TB) idproof.Store {
 		st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "idproof.db"))
 		if err != nil {
 			t.Fatal(err)
@@ -30,7 +36,7 @@ var storeKinds = []struct {
 		t.Cleanup(func() { st.Close() })
 		return st
 	}},
-	{"postgres", func(t *testing.T) idproof.Store { return postgres.OpenTest(t) }},
+	{"postgres", func(t testing.TB) idproof.Store { return postgres.OpenTest(t) }},
 }
 
 // env is a running API with a bootstrapped tenant and one license of every
@@ -42,9 +48,32 @@ type env struct {
 	creds    *admin.Credentials
 	licenses map[string]string // name → license key
 	cfg      httpapi.Config
+	engine   *proofing.Engine
+	clock    *testClock
 }
 
-func newEnv(t *testing.T, open func(t *testing.T) idproof.Store, edit ...func(*httpapi.Config)) *env {
+// testClock is the server's clock: real time plus an offset a test can
+// move forward to make sessions expire. Clients made by env.client use it
+// too, so their request ids stay fresh.
+type testClock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().UTC().Add(c.offset)
+}
+
+// Advance moves the clock forward by d.
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.offset += d
+	c.mu.Unlock()
+}
+
+func newEnv(t testing.TB, open func(t testing.TB) idproof.Store, edit ...func(*httpapi.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	st := open(t)
@@ -65,11 +94,21 @@ func newEnv(t *testing.T, open func(t *testing.T) idproof.Store, edit ...func(*h
 	for _, f := range edit {
 		f(&cfg)
 	}
-	api := httpapi.New(cfg, httpapi.Deps{Store: st, Keys: wire.NewServer(priv, 0), Admin: ad})
+	signer, err := signing.Load(ctx, st, kr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := &testClock{}
+	keys := wire.NewServer(priv, 0)
+	engine := &proofing.Engine{Store: st, Keyring: kr, Connectors: connector.NewRegistry(sandbox.Type(), native.Type()),
+		Signer: signer, Clock: clock, PublicURL: cfg.PublicURL, ServerPublicKey: keys.PublicKey()}
+	ad.ValidateConfig = engine.ValidateConfig
+	api := httpapi.New(cfg, httpapi.Deps{Store: st, Keys: keys, Admin: ad, Clock: clock,
+		Connectors: engine.Connectors, Engine: engine, Signer: signer})
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 
-	e := &env{url: srv.URL, store: st, admin: ad, creds: creds, cfg: cfg, licenses: map[string]string{
+	e := &env{url: srv.URL, store: st, admin: ad, creds: creds, cfg: cfg, engine: engine, clock: clock, licenses: map[string]string{
 		"system":  creds.Licenses.System,
 		"service": creds.Licenses.Service,
 	}}
@@ -92,7 +131,7 @@ func newEnv(t *testing.T, open func(t *testing.T) idproof.Store, edit ...func(*h
 }
 
 // client returns a client with a fresh key pair and the named license.
-func (e *env) client(t *testing.T, license string, opts ...client.Option) *client.Client {
+func (e *env) client(t testing.TB, license string, opts ...client.Option) *client.Client {
 	t.Helper()
 	if license != "" {
 		key, ok := e.licenses[license]
@@ -101,7 +140,7 @@ func (e *env) client(t *testing.T, license string, opts ...client.Option) *clien
 		}
 		opts = append(opts, client.WithLicense(key))
 	}
-	c, err := client.New(e.url, opts...)
+	c, err := client.New(e.url, append([]client.Option{client.WithClock(e.clock.Now)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,47 @@ func (s *Server) routes() []route {
 		{pattern: "GET /servicekeys", class: system, handle: s.serviceKeys},
 		// {keyId...}: a keyId is base64 and may contain '/', escaped or not.
 		{pattern: "DELETE /servicekey/{keyId...}", class: system, handle: s.rotateServiceKey},
+
+		// Sessions, for the relying party.
+		{pattern: "POST /document_share_session/create", class: service, handle: s.createSession},
+		{pattern: "POST /document_share_session/result", class: service, handle: s.sessionResult, sealReply: true},
+		{pattern: "POST /v3/document_share_session/result", class: service, handle: s.sessionResultV3, sealReply: true},
+		{pattern: "POST /proofingsession/fetch", class: service, handle: s.fetchSessions},
+
+		// Sessions, for the end user's browser (the session id is the capability).
+		{pattern: "GET /proofingsession/{sessionId}", class: session, handle: s.sessionDetails},
+		{pattern: "GET /proofingsession/{sessionId}/start", class: session, handle: s.startSession},
+		{pattern: "GET /proofingsession/{sessionId}/validate", class: session, handle: s.validateSession},
+		{pattern: "GET /proofingsession/{sessionId}/complete", class: session, handle: s.completeSession},
+		{pattern: "GET /proofingsession/{sessionId}/decline", class: session, handle: s.declineSession},
+		{pattern: "GET /proofingsession/{sessionId}/retry", class: session, handle: s.retrySession},
+		{pattern: "GET /proofingsession/{sessionId}/retry/cancel", class: session, handle: s.cancelRetry},
+		{pattern: "POST /proofingsession/{sessionId}/submit/event/{eventName}", class: session, handle: s.sessionEvent},
+
+		// Signed results.
+		{pattern: "GET /.well-known/jwks.json", class: public, handle: s.jwks},
+
+		// Proofing templates.
+		{pattern: "GET /proofingtemplates/{sessionId}", class: sessionOrLicense, handle: s.sessionTemplates},
+		{pattern: "PUT /proofingtemplates/tenant/{tenantId}/community/{communityId}", class: licensed, handle: s.createTemplate},
+		{pattern: "PATCH /proofingtemplates/tenant/{tenantId}/community/{communityId}/dvcId/{dvcId}", class: serviceExt, handle: s.updateTemplateByDVC},
+		{pattern: "PATCH /proofingtemplates/tenant/{tenantId}/community/{communityId}/id/{id}", class: licensed, handle: s.updateTemplate},
+		{pattern: "DELETE /proofingtemplates/tenant/{tenantId}/community/{communityId}/id/{id}", class: licensed, handle: s.deleteTemplate},
+
+		// Administration (not in the API document): tenants, communities,
+		// licenses and verification configurations.
+		{pattern: "POST /admin/tenants", class: system, handle: s.adminCreateTenant},
+		{pattern: "GET /admin/tenants", class: system, handle: s.adminTenants},
+		{pattern: "POST /admin/tenants/{tenantId}/communities", class: system, handle: s.adminCreateCommunity},
+		{pattern: "GET /admin/tenants/{tenantId}/communities", class: system, handle: s.adminCommunities},
+		{pattern: "POST /admin/licenses", class: system, handle: s.adminCreateLicense},
+		{pattern: "GET /admin/licenses", class: system, handle: s.adminLicenses},
+		{pattern: "POST /admin/licenses/{id}/disable", class: system, handle: s.adminDisableLicense},
+		{pattern: "POST /admin/licenses/{id}/expire", class: system, handle: s.adminExpireLicense},
+		{pattern: "PUT /admin/dvcs/tenant/{tenantId}/community/{communityId}/name/{name}", class: system, handle: s.adminPutDVC},
+		{pattern: "GET /admin/dvcs/tenant/{tenantId}/community/{communityId}", class: system, handle: s.adminDVCs},
+		{pattern: "GET /admin/dvcs/{dvcID}", class: system, handle: s.adminDVC},
+		{pattern: "DELETE /admin/dvcs/{dvcID}", class: system, handle: s.adminDeleteDVC},
 	}
 }
 

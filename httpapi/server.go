@@ -10,6 +10,9 @@ import (
 
 	"github.com/idproof/idproof"
 	"github.com/idproof/idproof/admin"
+	"github.com/idproof/idproof/connector"
+	"github.com/idproof/idproof/proofing"
+	"github.com/idproof/idproof/signing"
 	"github.com/idproof/idproof/wire"
 )
 
@@ -36,12 +39,6 @@ const (
 	DefaultMaxBodyBytes    = 20 << 20
 )
 
-// ConnectorInfo is one entry of GET /info.
-type ConnectorInfo struct {
-	VerifierType string `json:"verifierType"`
-	DocType      string `json:"docType"`
-}
-
 // Server is the HTTP API.
 type Server struct {
 	cfg        Config
@@ -50,7 +47,9 @@ type Server struct {
 	admin      *admin.Service
 	clock      idproof.Clock
 	log        *slog.Logger
-	connectors func() []ConnectorInfo
+	connectors *connector.Registry
+	engine     *proofing.Engine
+	signer     *signing.Signer
 	handler    http.Handler
 }
 
@@ -61,8 +60,12 @@ type Deps struct {
 	Admin  *admin.Service
 	Clock  idproof.Clock
 	Logger *slog.Logger
-	// Connectors lists what GET /info reports; nil reports none.
-	Connectors func() []ConnectorInfo
+	// Connectors are the registered connector types (GET /info).
+	Connectors *connector.Registry
+	// Engine runs proofing sessions.
+	Engine *proofing.Engine
+	// Signer signs results; its keys are published at /.well-known/jwks.json.
+	Signer *signing.Signer
 }
 
 // New builds the Server and its routes.
@@ -80,7 +83,7 @@ func New(cfg Config, d Deps) *Server {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, store: d.Store, keys: d.Keys, admin: d.Admin, clock: d.Clock, log: d.Logger, connectors: d.Connectors}
+	s := &Server{cfg: cfg, store: d.Store, keys: d.Keys, admin: d.Admin, clock: d.Clock, log: d.Logger, connectors: d.Connectors, engine: d.Engine, signer: d.Signer}
 	s.handler = s.middleware(s.mux())
 	return s
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/idproof/idproof/connector"
 	"github.com/idproof/idproof/wire"
 )
 
@@ -67,9 +68,9 @@ func (s *Server) serviceDirectory(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) info(w http.ResponseWriter, r *http.Request) error {
-	list := []ConnectorInfo{}
+	list := []connector.Info{}
 	if s.connectors != nil {
-		list = append(list, s.connectors()...)
+		list = append(list, s.connectors.Infos()...)
 	}
 	return s.reply(w, r, http.StatusOK, list)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -19,7 +20,7 @@ var sessionConflicts = conflicts{
 
 const sessionColumns = `id, tenant_id, community_id, tenant_dns, community_name, dvc_id, document_type,
 	status, outcome, user_uid, user_username, user_firstname, user_lastname, did, bound_key, retries,
-	created_at, expires_at, started_at, completed_at, last_activity_at, purge_at,
+	created_at, expires_at, started_at, completed_at, last_activity_at, purge_at, due_at,
 	connector_sealed, data, version`
 
 func scanSession(r pgx.Row) (*idproof.Session, error) {
@@ -29,7 +30,7 @@ func scanSession(r pgx.Row) (*idproof.Session, error) {
 	err := r.Scan(&v.ID, &v.TenantID, &v.CommunityID, &v.TenantDNS, &v.CommunityName, &v.DVCID, &v.DocumentType,
 		&status, &outcome, &v.User.UID, &v.User.Username, &v.User.Firstname, &v.User.Lastname,
 		&v.DID, &v.BoundKey, &v.Retries,
-		&v.CreatedAt, &v.ExpiresAt, &v.StartedAt, &v.CompletedAt, &v.LastActivityAt, &v.PurgeAt,
+		&v.CreatedAt, &v.ExpiresAt, &v.StartedAt, &v.CompletedAt, &v.LastActivityAt, &v.PurgeAt, &v.DueAt,
 		&v.ConnectorSealed, &data, &v.Version)
 	if err != nil {
 		return nil, err
@@ -43,11 +44,11 @@ func scanSession(r pgx.Row) (*idproof.Session, error) {
 func (s *Store) CreateSession(ctx context.Context, v *idproof.Session) error {
 	_, err := s.pool.Exec(ctx, `INSERT INTO sessions (`+sessionColumns+`, uid_lc, firstname_lc, lastname_lc)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-			$21, $22, $23, $24, $25, $26, $27, $28)`,
+			$21, $22, $23, $24, $25, $26, $27, $28, $29)`,
 		v.ID, v.TenantID, v.CommunityID, v.TenantDNS, v.CommunityName, v.DVCID, v.DocumentType,
 		string(v.Status), string(v.Outcome), v.User.UID, v.User.Username, v.User.Firstname, v.User.Lastname,
 		v.DID, v.BoundKey, v.Retries,
-		ts(v.CreatedAt), ts(v.ExpiresAt), ts(v.StartedAt), ts(v.CompletedAt), ts(v.LastActivityAt), ts(v.PurgeAt),
+		ts(v.CreatedAt), ts(v.ExpiresAt), ts(v.StartedAt), ts(v.CompletedAt), ts(v.LastActivityAt), ts(v.PurgeAt), ts(v.DueAt),
 		blob(v.ConnectorSealed), blob(v.Data), v.Version,
 		strings.ToLower(v.User.UID), strings.ToLower(v.User.Firstname), strings.ToLower(v.User.Lastname))
 	if err != nil {
@@ -77,14 +78,14 @@ func (s *Store) UpdateSession(ctx context.Context, v *idproof.Session) error {
 			user_uid = $5, user_username = $6, user_firstname = $7, user_lastname = $8,
 			uid_lc = $9, firstname_lc = $10, lastname_lc = $11, did = $12, bound_key = $13, retries = $14,
 			expires_at = $15, started_at = $16, completed_at = $17, last_activity_at = $18, purge_at = $19,
-			connector_sealed = $20, data = $21, version = version + 1
-			WHERE id = $22 AND version = $23`,
+			due_at = $20, connector_sealed = $21, data = $22, version = version + 1
+			WHERE id = $23 AND version = $24`,
 			v.DVCID, v.DocumentType, string(v.Status), string(v.Outcome),
 			v.User.UID, v.User.Username, v.User.Firstname, v.User.Lastname,
 			strings.ToLower(v.User.UID), strings.ToLower(v.User.Firstname), strings.ToLower(v.User.Lastname),
 			v.DID, v.BoundKey, v.Retries,
 			ts(v.ExpiresAt), ts(v.StartedAt), ts(v.CompletedAt), ts(v.LastActivityAt), ts(v.PurgeAt),
-			blob(v.ConnectorSealed), blob(v.Data),
+			ts(v.DueAt), blob(v.ConnectorSealed), blob(v.Data),
 			v.ID, v.Version)
 		if err != nil {
 			return fmt.Errorf("update session: %w", err)
@@ -195,4 +196,28 @@ func sessionWhere(f idproof.SessionFilter) (string, []any) {
 func containsPattern(sub string) string {
 	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(sub))
 	return "%" + esc + "%"
+}
+
+// ClaimSessionsDue claims up to limit due sessions; see idproof.SessionStore.
+// SKIP LOCKED lets concurrent claimers pass over each other's rows instead
+// of waiting for them, so replicas split the queue between them.
+func (s *Store) ClaimSessionsDue(ctx context.Context, now, leaseUntil time.Time, limit int) ([]*idproof.Session, error) {
+	rows, err := s.pool.Query(ctx, `UPDATE sessions SET due_at = $1, version = version + 1
+		WHERE id IN (SELECT id FROM sessions
+			WHERE due_at > '0001-01-01 00:00:00+00' AND due_at <= $2
+			ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+		RETURNING `+sessionColumns, ts(leaseUntil), ts(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("claim sessions: %w", err)
+	}
+	defer rows.Close()
+	var out []*idproof.Session
+	for rows.Next() {
+		v, err := scanSession(rows)
+		if err != nil {
+			return nil, fmt.Errorf("claim sessions: %w", err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }

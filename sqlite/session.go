@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/idproof/idproof"
 )
@@ -17,23 +18,24 @@ var sessionConflicts = conflicts{
 
 const sessionColumns = `id, tenant_id, community_id, tenant_dns, community_name, dvc_id, document_type,
 	status, outcome, user_uid, user_username, user_firstname, user_lastname, did, bound_key, retries,
-	created_at, expires_at, started_at, completed_at, last_activity_at, purge_at,
+	created_at, expires_at, started_at, completed_at, last_activity_at, purge_at, due_at,
 	connector_sealed, data, version`
 
 func scanSession(r scanner) (*idproof.Session, error) {
 	var v idproof.Session
 	var data []byte
-	var created, expires, started, completed, activity, purge int64
+	var created, expires, started, completed, activity, purge, due int64
 	err := r.Scan(&v.ID, &v.TenantID, &v.CommunityID, &v.TenantDNS, &v.CommunityName, &v.DVCID, &v.DocumentType,
 		&v.Status, &v.Outcome, &v.User.UID, &v.User.Username, &v.User.Firstname, &v.User.Lastname,
 		&v.DID, &v.BoundKey, &v.Retries,
-		&created, &expires, &started, &completed, &activity, &purge,
+		&created, &expires, &started, &completed, &activity, &purge, &due,
 		&v.ConnectorSealed, &data, &v.Version)
 	if err != nil {
 		return nil, err
 	}
 	v.CreatedAt, v.ExpiresAt, v.StartedAt = fromMillis(created), fromMillis(expires), fromMillis(started)
 	v.CompletedAt, v.LastActivityAt, v.PurgeAt = fromMillis(completed), fromMillis(activity), fromMillis(purge)
+	v.DueAt = fromMillis(due)
 	v.ConnectorSealed, v.Data = fromBlob(v.ConnectorSealed), fromBlob(data)
 	return &v, nil
 }
@@ -41,12 +43,12 @@ func scanSession(r scanner) (*idproof.Session, error) {
 // CreateSession stores a new session; its ID must be unused.
 func (s *Store) CreateSession(ctx context.Context, v *idproof.Session) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (`+sessionColumns+`, uid_lc, firstname_lc, lastname_lc)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		v.ID, v.TenantID, v.CommunityID, v.TenantDNS, v.CommunityName, v.DVCID, v.DocumentType,
 		string(v.Status), string(v.Outcome), v.User.UID, v.User.Username, v.User.Firstname, v.User.Lastname,
 		v.DID, v.BoundKey, v.Retries,
 		millis(v.CreatedAt), millis(v.ExpiresAt), millis(v.StartedAt), millis(v.CompletedAt),
-		millis(v.LastActivityAt), millis(v.PurgeAt),
+		millis(v.LastActivityAt), millis(v.PurgeAt), millis(v.DueAt),
 		blob(v.ConnectorSealed), blob(v.Data), v.Version,
 		strings.ToLower(v.User.UID), strings.ToLower(v.User.Firstname), strings.ToLower(v.User.Lastname))
 	if err != nil {
@@ -73,14 +75,14 @@ func (s *Store) UpdateSession(ctx context.Context, v *idproof.Session) error {
 			dvc_id = ?, document_type = ?, status = ?, outcome = ?,
 			user_uid = ?, user_username = ?, user_firstname = ?, user_lastname = ?,
 			uid_lc = ?, firstname_lc = ?, lastname_lc = ?, did = ?, bound_key = ?, retries = ?,
-			expires_at = ?, started_at = ?, completed_at = ?, last_activity_at = ?, purge_at = ?,
+			expires_at = ?, started_at = ?, completed_at = ?, last_activity_at = ?, purge_at = ?, due_at = ?,
 			connector_sealed = ?, data = ?, version = version + 1
 			WHERE id = ? AND version = ?`,
 			v.DVCID, v.DocumentType, string(v.Status), string(v.Outcome),
 			v.User.UID, v.User.Username, v.User.Firstname, v.User.Lastname,
 			strings.ToLower(v.User.UID), strings.ToLower(v.User.Firstname), strings.ToLower(v.User.Lastname),
 			v.DID, v.BoundKey, v.Retries,
-			millis(v.ExpiresAt), millis(v.StartedAt), millis(v.CompletedAt), millis(v.LastActivityAt), millis(v.PurgeAt),
+			millis(v.ExpiresAt), millis(v.StartedAt), millis(v.CompletedAt), millis(v.LastActivityAt), millis(v.PurgeAt), millis(v.DueAt),
 			blob(v.ConnectorSealed), blob(v.Data),
 			v.ID, v.Version)
 		if err != nil {
@@ -186,4 +188,25 @@ func sessionWhere(f idproof.SessionFilter) (string, []any) {
 func containsPattern(sub string) string {
 	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(sub))
 	return "%" + esc + "%"
+}
+
+// ClaimSessionsDue claims up to limit due sessions; see idproof.SessionStore.
+// SQLite has one writer at a time, so one UPDATE ... RETURNING is atomic.
+func (s *Store) ClaimSessionsDue(ctx context.Context, now, leaseUntil time.Time, limit int) ([]*idproof.Session, error) {
+	rows, err := s.db.QueryContext(ctx, `UPDATE sessions SET due_at = ?, version = version + 1
+		WHERE id IN (SELECT id FROM sessions WHERE due_at > 0 AND due_at <= ? ORDER BY due_at, id LIMIT ?)
+		RETURNING `+sessionColumns, millis(leaseUntil), millis(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("claim sessions: %w", err)
+	}
+	defer rows.Close()
+	var out []*idproof.Session
+	for rows.Next() {
+		v, err := scanSession(rows)
+		if err != nil {
+			return nil, fmt.Errorf("claim sessions: %w", err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }

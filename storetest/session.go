@@ -3,6 +3,7 @@ package storetest
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -39,6 +40,7 @@ func newSessionValue(tenantID, communityID string, i int) *idproof.Session {
 		CompletedAt:     at.Add(2 * time.Minute),
 		LastActivityAt:  at.Add(3 * time.Minute),
 		PurgeAt:         at.Add(24 * time.Hour),
+		DueAt:           at.Add(30 * time.Minute),
 		ConnectorSealed: []byte{0xde, 0xad, 0, 0xbe, 0xef},
 		Data:            json.RawMessage(`{"history": [{"at": "x", "event": "created"}], "n": 1}`),
 		Version:         1,
@@ -68,7 +70,7 @@ var sessionTests = []test{
 		got, err := s.Session(t.Context(), want.ID)
 		must(t, "Session", err)
 		check(t, "Session", got, want)
-		for name, tm := range map[string]time.Time{"ExpiresAt": got.ExpiresAt, "StartedAt": got.StartedAt, "CompletedAt": got.CompletedAt, "LastActivityAt": got.LastActivityAt, "PurgeAt": got.PurgeAt} {
+		for name, tm := range map[string]time.Time{"ExpiresAt": got.ExpiresAt, "StartedAt": got.StartedAt, "CompletedAt": got.CompletedAt, "LastActivityAt": got.LastActivityAt, "PurgeAt": got.PurgeAt, "DueAt": got.DueAt} {
 			if !tm.IsZero() {
 				t.Errorf("%s = %v, want the zero time", name, tm)
 			}
@@ -160,6 +162,94 @@ var sessionTests = []test{
 		wantCode(t, "UpdateSession", s.UpdateSession(t.Context(), v), idproof.ENOTFOUND)
 	}},
 	{"UpdateConcurrent", testUpdateConcurrent},
+	{"ClaimDue", func(t *testing.T, s idproof.Store) {
+		ctx := t.Context()
+		at := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
+		mk := func(i, dueMin int) *idproof.Session {
+			v := newSessionValue("t", "c", i)
+			v.DueAt = time.Time{}
+			if dueMin >= 0 {
+				v.DueAt = at(dueMin)
+			}
+			must(t, "CreateSession", s.CreateSession(ctx, v))
+			return v
+		}
+		late := mk(0, 50)
+		early := mk(1, 10)
+		mk(2, -1) // nothing due: never claimed
+		mid := mk(3, 20)
+		got, err := s.ClaimSessionsDue(ctx, at(20), at(25), 10)
+		must(t, "ClaimSessionsDue", err)
+		for _, v := range []*idproof.Session{early, mid} {
+			v.DueAt, v.Version = at(25), v.Version+1
+		}
+		sortByID(got)
+		check(t, "ClaimSessionsDue", got, sortByID([]*idproof.Session{early, mid}))
+		// Claimed sessions are not claimed again until the lease ends.
+		got, err = s.ClaimSessionsDue(ctx, at(24), at(30), 10)
+		must(t, "ClaimSessionsDue during lease", err)
+		check(t, "ClaimSessionsDue during lease", got, []*idproof.Session(nil))
+		got, err = s.ClaimSessionsDue(ctx, at(60), at(70), 2)
+		must(t, "ClaimSessionsDue after lease", err)
+		if ids := idSet(got); len(got) != 2 || !ids[early.ID] || !ids[mid.ID] {
+			t.Fatalf("after lease: %d sessions", len(got))
+		}
+		// Clearing DueAt (with the claimed version) takes a session out of the queue.
+		sortByID(got)
+		claimedEarly := got[0]
+		if claimedEarly.ID != early.ID {
+			claimedEarly = got[1]
+		}
+		claimedEarly.DueAt = time.Time{}
+		must(t, "UpdateSession", s.UpdateSession(ctx, claimedEarly))
+		got, err = s.ClaimSessionsDue(ctx, at(100), at(110), 10)
+		must(t, "ClaimSessionsDue last", err)
+		if ids := idSet(got); len(got) != 2 || !ids[late.ID] || !ids[mid.ID] {
+			t.Fatalf("last claim: %d sessions", len(got))
+		}
+	}},
+	{"ClaimDueConcurrent", func(t *testing.T, s idproof.Store) {
+		ctx := t.Context()
+		const n = 60
+		for i := range n {
+			v := newSessionValue("t", "c", i)
+			v.DueAt = t0
+			must(t, "CreateSession", s.CreateSession(ctx, v))
+		}
+		var mu sync.Mutex
+		seen := map[string]int{}
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					got, err := s.ClaimSessionsDue(ctx, t0, t0.Add(time.Hour), 7)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if len(got) == 0 {
+						return
+					}
+					mu.Lock()
+					for _, v := range got {
+						seen[v.ID]++
+					}
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		if len(seen) != n {
+			t.Fatalf("claimed %d distinct sessions, want %d", len(seen), n)
+		}
+		for id, c := range seen {
+			if c != 1 {
+				t.Fatalf("session %s claimed %d times", id, c)
+			}
+		}
+	}},
 }
 
 // testUpdateConcurrent lets several writers race on each version: exactly
@@ -212,4 +302,18 @@ func testUpdateConcurrent(t *testing.T, s idproof.Store) {
 			t.Errorf("round %d: stored writer %d/%s, winner was %d", round, got.Retries, got.DID, wins[0])
 		}
 	}
+}
+
+// sortByID orders sessions by ID; claims return them in no particular order.
+func sortByID(list []*idproof.Session) []*idproof.Session {
+	sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
+	return list
+}
+
+func idSet(list []*idproof.Session) map[string]bool {
+	m := map[string]bool{}
+	for _, v := range list {
+		m[v.ID] = true
+	}
+	return m
 }

@@ -25,6 +25,13 @@ func commands() []command {
 		{"bootstrap", "create (or show) the first tenant, licenses, service key and configuration", runBootstrap},
 		{"call", "call an endpoint with signed and encrypted headers", runCall},
 		{"servicekeys", "list or rotate service keys through the API", runServiceKeys},
+		{"template", "create, list or delete proofing templates through the API", runTemplate},
+		{"session", "create sessions, read their results, list them through the API", runSession},
+		{"loadtest", "measure a running server: session creates, results or health checks per second", runLoadtest},
+		{"tenant", "create or list tenants through the API", runTenant},
+		{"community", "create or list a tenant's communities through the API", runCommunity},
+		{"license", "create, list, disable or expire licenses through the API", runLicense},
+		{"dvc", "put, list, get or delete verification configurations through the API", runDVC},
 		{"keys", "generate a secp256k1 key pair in the wire format", runKeys},
 		{"version", "print the version", runVersion},
 	}

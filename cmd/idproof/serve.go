@@ -16,7 +16,12 @@ import (
 
 	"github.com/idproof/idproof"
 	"github.com/idproof/idproof/admin"
+	"github.com/idproof/idproof/connector"
+	"github.com/idproof/idproof/connector/native"
+	"github.com/idproof/idproof/connector/sandbox"
 	"github.com/idproof/idproof/httpapi"
+	"github.com/idproof/idproof/proofing"
+	"github.com/idproof/idproof/signing"
 	"github.com/idproof/idproof/wire"
 )
 
@@ -31,6 +36,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	maxBody := fs.Int64("max-body-bytes", httpapi.DefaultMaxBodyBytes, "largest accepted request body")
 	legacy := fs.Bool("legacy-auth", envBool("IDPROOF_LEGACY_AUTH", true), "accept the plain keyId/keySecret/license headers (env IDPROOF_LEGACY_AUTH)")
 	helper := fs.Bool("ecdsa-helper", envBool("IDPROOF_ECDSA_HELPER", true), "serve POST /ecdsa_helper/{method} (env IDPROOF_ECDSA_HELPER)")
+	sweepEvery := fs.Duration("sweep-interval", 30*time.Second, "how often expired, abandoned and retention-ended sessions are processed")
 	logFormat := fs.String("log-format", envOr("IDPROOF_LOG_FORMAT", "text"), "text or json (env IDPROOF_LOG_FORMAT)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -66,10 +72,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if base == "" {
 		base = "http://" + ln.Addr().String()
 	}
+	signer, err := signing.Load(ctx, b.store, b.keyring)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("signing key: %w", err)
+	}
+	keys := wire.NewServer(priv, 0)
+	engine := &proofing.Engine{
+		Store: b.store, Keyring: b.keyring, Connectors: connectors(), Signer: signer, Clock: idproof.SystemClock{},
+		PublicURL: base, ServerPublicKey: keys.PublicKey(), Log: log,
+	}
+	b.admin.ValidateConfig = engine.ValidateConfig
 	api := httpapi.New(httpapi.Config{
 		PublicURL: base, AllowedTimeSpan: *span, MaxBodyBytes: *maxBody,
 		LegacyAuth: *legacy, ECDSAHelper: *helper, Version: version(),
-	}, httpapi.Deps{Store: b.store, Keys: wire.NewServer(priv, 0), Admin: b.admin, Clock: idproof.SystemClock{}, Logger: log})
+	}, httpapi.Deps{Store: b.store, Keys: keys, Admin: b.admin, Clock: idproof.SystemClock{}, Logger: log,
+		Connectors: engine.Connectors, Engine: engine, Signer: signer})
 
 	// Bootstrap before announcing the address: whoever waits for that line
 	// may use the credentials at once.
@@ -84,6 +102,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go purgeRequestIDs(ctx, b.store, log)
+	go engine.RunSweeper(ctx, *sweepEvery)
 
 	select {
 	case err := <-errc:
@@ -161,4 +180,9 @@ func purgeRequestIDs(ctx context.Context, st idproof.ReplayStore, log *slog.Logg
 			}
 		}
 	}
+}
+
+// connectors is the registry of connector types this binary offers.
+func connectors() *connector.Registry {
+	return connector.NewRegistry(sandbox.Type(), native.Type())
 }

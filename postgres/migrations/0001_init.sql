@@ -127,6 +127,7 @@ CREATE TABLE sessions (
 	completed_at     timestamptz NOT NULL,
 	last_activity_at timestamptz NOT NULL,
 	purge_at         timestamptz NOT NULL,
+	due_at           timestamptz NOT NULL,
 	connector_sealed bytea,
 	data             bytea,
 	version          bigint NOT NULL,
@@ -140,6 +141,8 @@ CREATE TABLE sessions (
 -- search cannot seek, but an index-only scan can then test it without
 -- reading every row with its data document.
 CREATE INDEX sessions_created ON sessions (created_at DESC, id);
+-- The sweeper's queue: only sessions with something due are in it.
+CREATE INDEX sessions_due ON sessions (due_at) WHERE due_at > '0001-01-01 00:00:00+00';
 CREATE INDEX sessions_tenant ON sessions (tenant_id, created_at DESC, id)
 	INCLUDE (firstname_lc, lastname_lc, uid_lc);
 CREATE INDEX sessions_community ON sessions (tenant_id, community_id, created_at DESC, id)

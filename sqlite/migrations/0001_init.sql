@@ -114,6 +114,7 @@ CREATE TABLE sessions (
 	completed_at     INTEGER NOT NULL,
 	last_activity_at INTEGER NOT NULL,
 	purge_at         INTEGER NOT NULL,
+	due_at           INTEGER NOT NULL,
 	connector_sealed BLOB,
 	data             BLOB,
 	version          INTEGER NOT NULL
@@ -126,6 +127,8 @@ CREATE TABLE sessions (
 -- search cannot seek, but it can then scan the index alone instead of every
 -- row with its data document, which is several times faster.
 CREATE INDEX sessions_created ON sessions (created_at DESC, id);
+-- The sweeper's queue: only sessions with something due are in it.
+CREATE INDEX sessions_due ON sessions (due_at) WHERE due_at > 0;
 CREATE INDEX sessions_tenant ON sessions (tenant_id, created_at DESC, id, firstname_lc, lastname_lc, uid_lc);
 CREATE INDEX sessions_community ON sessions (tenant_id, community_id, created_at DESC, id, firstname_lc, lastname_lc, uid_lc);
 CREATE INDEX sessions_status ON sessions (tenant_id, community_id, status, created_at DESC, id);

@@ -1,0 +1,141 @@
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/idproof/idproof"
+	"github.com/idproof/idproof/proofing"
+)
+
+// Paging limits of POST /proofingsession/fetch.
+const (
+	defaultPageSize = 100
+	maxPageSize     = 500
+)
+
+type fetchRequest struct {
+	Query struct {
+		ID                    string `json:"id"`
+		Status                string `json:"status"`
+		OverallRecommendation string `json:"overallRecommendation"`
+		DocumentType          string `json:"documentType"`
+		Name                  string `json:"name"`
+		UID                   string `json:"uid"`
+		DVCID                 string `json:"dvcID"`
+		StartDate             string `json:"startDate"`
+		EndDate               string `json:"endDate"`
+	} `json:"query"`
+	PIndex      *int   `json:"pIndex"`
+	PSize       *int   `json:"pSize"`
+	TenantID    string `json:"tenantId"`
+	CommunityID string `json:"communityId"`
+}
+
+// fetchSessions lists a community's sessions with the document's filters.
+func (s *Server) fetchSessions(w http.ResponseWriter, r *http.Request) error {
+	var req fetchRequest
+	if err := s.decode(r, &req); err != nil {
+		return err
+	}
+	f, err := fetchFilter(&req)
+	if err != nil {
+		return err
+	}
+	if !callerFrom(r.Context()).License.CanAccess(f.TenantID, f.CommunityID) {
+		return errorf(idproof.ENOTFOUND, "community not found")
+	}
+	list, total, err := s.engine.List(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	items := make([]any, 0, len(list))
+	for _, it := range list {
+		items = append(items, proofing.Record(it.Session, it.Data))
+	}
+	return s.reply(w, r, http.StatusOK, map[string]any{"data": map[string]any{
+		"data": items,
+		"page": map[string]int{"index": f.Offset / f.Limit, "total": total, "size": f.Limit},
+	}})
+}
+
+func fetchFilter(req *fetchRequest) (idproof.SessionFilter, error) {
+	q := req.Query
+	f := idproof.SessionFilter{TenantID: req.TenantID, CommunityID: req.CommunityID, ID: q.ID,
+		DocumentType: q.DocumentType, Name: q.Name, UID: q.UID, DVCID: q.DVCID}
+	if f.TenantID == "" {
+		return f, errorf(idproof.EINVALID, "tenantId is required")
+	}
+	if f.CommunityID == "" {
+		return f, errorf(idproof.EINVALID, "communityId is required")
+	}
+	size, index := defaultPageSize, 0
+	if req.PSize != nil {
+		size = *req.PSize
+	}
+	if req.PIndex != nil {
+		index = *req.PIndex
+	}
+	if size < 1 || size > maxPageSize {
+		return f, errorf(idproof.EINVALID, "pSize must be between 1 and %d", maxPageSize)
+	}
+	if index < 0 || index > 1_000_000 {
+		return f, errorf(idproof.EINVALID, "pIndex must be between 0 and 1000000")
+	}
+	f.Limit, f.Offset = size, index*size
+	// The document's example puts outcomes in status too: accept both.
+	switch st := strings.ToUpper(q.Status); st {
+	case "":
+	case "PENDING", "INPROGRESS", "EXPIRED", "ABANDONED", "COMPLETED", "DECLINED":
+		f.Status = idproof.SessionStatus(st)
+	case "COMPLETED_PASS", "COMPLETED_FAILED", "COMPLETED_NOT_PERFORMED", "REVIEW":
+		f.Outcome = idproof.Outcome(st)
+	default:
+		return f, errorf(idproof.EINVALID, "query.status %q is not a session status", q.Status)
+	}
+	if o := strings.ToUpper(q.OverallRecommendation); o != "" {
+		switch o {
+		case "COMPLETED_PASS", "COMPLETED_FAILED", "COMPLETED_NOT_PERFORMED", "REVIEW":
+			f.Outcome = idproof.Outcome(o)
+		default:
+			return f, errorf(idproof.EINVALID, "query.overallRecommendation %q is not an outcome", q.OverallRecommendation)
+		}
+	}
+	if f.DocumentType != "" && !idproof.ValidDocumentType(f.DocumentType) {
+		return f, errorf(idproof.EINVALID, "query.documentType must be one of dl_object, ppt_object, idcard_object")
+	}
+	var err error
+	if f.CreatedFrom, err = fetchDate("query.startDate", q.StartDate, false); err != nil {
+		return f, err
+	}
+	if f.CreatedTo, err = fetchDate("query.endDate", q.EndDate, true); err != nil {
+		return f, err
+	}
+	for name, v := range map[string]string{"query.name": q.Name, "query.uid": q.UID, "query.id": q.ID, "query.dvcID": q.DVCID} {
+		if len(v) > 256 {
+			return f, errorf(idproof.EINVALID, "%s is longer than 256 characters", name)
+		}
+	}
+	return f, nil
+}
+
+// fetchDate reads "YYYY-MM-DD HH:mm:ss.SSS" (UTC), with the time part
+// optional; a bare end date covers its whole day.
+func fetchDate(field, v string, end bool) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04:05.000", "2006-01-02 15:04:05", "2006-01-02T15:04:05.000Z07:00", time.RFC3339} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	if t, err := time.Parse("2006-01-02", v); err == nil {
+		if end {
+			t = t.Add(24*time.Hour - time.Millisecond)
+		}
+		return t, nil
+	}
+	return time.Time{}, errorf(idproof.EINVALID, "%s must look like 2024-12-19 23:59:59.000 (UTC)", field)
+}

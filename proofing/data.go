@@ -1,0 +1,91 @@
+package proofing
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/idproof/idproof"
+)
+
+// Data is the engine's document inside idproof.Session.Data: everything a
+// session keeps that listings do not filter on.
+type Data struct {
+	URL              string          `json:"url"`
+	Settings         Settings        `json:"settings"`
+	Verification     json.RawMessage `json:"verification,omitempty"`
+	WorkflowMetadata json.RawMessage `json:"workflowMetadata,omitempty"`
+	History          []HistoryEntry  `json:"history"`
+	Events           []Event         `json:"events,omitempty"`
+	Verdict          *StoredVerdict  `json:"verdict,omitempty"`
+	// Reason explains the outcome or the terminal status (an IDV00nn code).
+	Reason  string `json:"reason,omitempty"`
+	Message string `json:"message,omitempty"`
+	// ProofJWT is the signed statement of the outcome, made at completion.
+	ProofJWT string `json:"proofJwt,omitempty"`
+	// Purged is set once personal data (images, extracted data, raw vendor
+	// responses) has been deleted at the end of retention.
+	Purged   bool  `json:"purged,omitempty"`
+	PurgedTS int64 `json:"purgedTS,omitempty"`
+}
+
+// HistoryEntry is one transition or notable action.
+type HistoryEntry struct {
+	Activity   string `json:"activity"`
+	IPAddress  string `json:"ipAddress,omitempty"`
+	UserAgent  string `json:"userAgent,omitempty"`
+	ScreenName string `json:"screenName,omitempty"`
+	TS         int64  `json:"ts"` // epoch milliseconds
+}
+
+// Event is a screen event the capture flow reported.
+type Event struct {
+	Name       string `json:"name"`
+	ScreenName string `json:"screen_name,omitempty"`
+	Status     string `json:"status,omitempty"`
+	Error      string `json:"error,omitempty"`
+	TS         int64  `json:"ts"`
+}
+
+// StoredVerdict is the last verification of the session.
+type StoredVerdict struct {
+	Attempt   int                  `json:"attempt"`
+	Outcome   idproof.Outcome      `json:"outcome"`
+	Reason    string               `json:"reason,omitempty"`
+	Message   string               `json:"message,omitempty"`
+	Checks    []idproof.Check      `json:"checks"`
+	Review    bool                 `json:"review,omitempty"`
+	Retryable bool                 `json:"retryable,omitempty"`
+	Sandbox   bool                 `json:"sandbox,omitempty"`
+	Connector string               `json:"connector"`
+	Document  idproof.DocumentData `json:"document"`
+	Raw       json.RawMessage      `json:"raw,omitempty"`
+	TS        int64                `json:"ts"`
+}
+
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func decodeData(s *idproof.Session) (*Data, error) {
+	d := &Data{}
+	if len(s.Data) == 0 {
+		return d, nil
+	}
+	if err := json.Unmarshal(s.Data, d); err != nil {
+		return nil, fmt.Errorf("session %s data: %w", s.ID, err)
+	}
+	return d, nil
+}
+
+func encodeData(s *idproof.Session, d *Data) error {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	s.Data = b
+	return nil
+}

@@ -1,0 +1,118 @@
+package proofing
+
+import (
+	"time"
+
+	"github.com/idproof/idproof"
+)
+
+// Activities recorded in history besides status names.
+const (
+	ActivityCreated   = "CREATED"
+	ActivityStarted   = "STARTED"
+	ActivityResumed   = "RESUMED"
+	ActivityEvent     = "EVENT"
+	ActivityValidated = "VALIDATED"
+	ActivityRetry     = "RETRY"
+	ActivityPurged    = "PII_PURGED"
+	// The server records these two itself, as the vendor's flow does.
+	ActivityAbandoned = "E_IDV_SESSION_ABANDONED"
+	ActivityExpired   = "E_IDV_SESSION_EXPIRED"
+)
+
+func statusError(s *idproof.Session, action string) error {
+	if s.Status.Terminal() {
+		return invalid("session is %s: it cannot %s any more", s.Status, action)
+	}
+	return invalid("session is %s: it cannot %s", s.Status, action)
+}
+
+// record appends a history entry and counts as activity.
+func record(s *idproof.Session, d *Data, activity string, a Actor, screen string, now time.Time) {
+	d.History = append(d.History, HistoryEntry{Activity: activity, IPAddress: a.IPAddress, UserAgent: a.UserAgent, ScreenName: screen, TS: ms(now)})
+	s.LastActivityAt = now
+}
+
+// authorize enforces the binding made by start: once started, a session
+// answers only to the key that started it.
+func authorize(s *idproof.Session, a Actor) error {
+	if s.BoundKey != "" && a.PublicKey != s.BoundKey {
+		return idproof.Errorf(idproof.EFORBIDDEN, "session %s is bound to the key that started it", s.ID)
+	}
+	return nil
+}
+
+// abandonAt is when an in-progress session counts as abandoned.
+func abandonAt(s *idproof.Session, d *Data) time.Time {
+	return s.LastActivityAt.Add(time.Duration(d.Settings.AbandonMin) * time.Minute)
+}
+
+// lapse applies the transitions that time alone causes: expiry, abandonment
+// and the end of retention. It reports whether it changed the session.
+func (e *Engine) lapse(s *idproof.Session, d *Data, now time.Time) bool {
+	if !s.Status.Terminal() {
+		expired := !now.Before(s.ExpiresAt)
+		abandoned := s.Status == idproof.StatusInProgress && !now.Before(abandonAt(s, d))
+		switch {
+		case abandoned && (!expired || abandonAt(s, d).Before(s.ExpiresAt)):
+			e.finish(s, d, idproof.StatusAbandoned, "", ReasonAbandoned, Reasons[ReasonAbandoned], ActivityAbandoned, Actor{}, now)
+			return true
+		case expired:
+			e.finish(s, d, idproof.StatusExpired, "", ReasonExpired, Reasons[ReasonExpired], ActivityExpired, Actor{}, now)
+			return true
+		}
+		return false
+	}
+	if !d.Purged && !s.PurgeAt.IsZero() && !now.Before(s.PurgeAt) {
+		e.purge(s, d, now)
+		return true
+	}
+	return false
+}
+
+// finish moves s to a terminal status and starts its retention period.
+func (e *Engine) finish(s *idproof.Session, d *Data, status idproof.SessionStatus, outcome idproof.Outcome, reason, msg, activity string, a Actor, now time.Time) {
+	s.Status, s.Outcome, s.CompletedAt = status, outcome, now
+	d.Reason, d.Message = reason, msg
+	record(s, d, activity, a, "", now)
+	if status == idproof.StatusCompleted {
+		if tok, err := e.proof(s, d, now); err != nil {
+			e.log().Error("sign proof", "session", s.ID, "err", err)
+		} else {
+			d.ProofJWT = tok
+		}
+	}
+	s.PurgeAt = now.Add(time.Duration(d.Settings.RetentionMin) * time.Minute)
+	if d.Settings.RetentionMin == 0 {
+		e.purge(s, d, now)
+	}
+}
+
+// purge deletes the session's personal data: what the connector extracted
+// and returned. The outcome, checks, reasons and timestamps stay.
+func (e *Engine) purge(s *idproof.Session, d *Data, now time.Time) {
+	if v := d.Verdict; v != nil {
+		v.Document = idproof.DocumentData{DocumentType: v.Document.DocumentType}
+		v.Raw = nil
+	}
+	d.Purged, d.PurgedTS = true, ms(now)
+	s.PurgeAt = time.Time{}
+	d.History = append(d.History, HistoryEntry{Activity: ActivityPurged, TS: ms(now)})
+}
+
+// schedule sets DueAt: the next moment time alone changes the session.
+func (e *Engine) schedule(s *idproof.Session, d *Data) {
+	switch {
+	case !s.Status.Terminal():
+		s.DueAt = s.ExpiresAt
+		if s.Status == idproof.StatusInProgress {
+			if a := abandonAt(s, d); a.Before(s.DueAt) {
+				s.DueAt = a
+			}
+		}
+	case !d.Purged && !s.PurgeAt.IsZero():
+		s.DueAt = s.PurgeAt
+	default:
+		s.DueAt = time.Time{}
+	}
+}

@@ -1,0 +1,40 @@
+package proofing
+
+import "fmt"
+
+// Reason codes (IDV00nn). This is the one catalog; docs/reasons.md lists
+// the same codes for integrators. Codes the vendor is known to use keep
+// their meaning (0006, 0010, 0016).
+const (
+	ReasonUnsupportedDocument = "IDV0006" // the document type is not supported
+	ReasonModuleFailed        = "IDV0010" // "Module '<name> check' failed"
+	ReasonNoImages            = "IDV0016" // the session ended without image upload
+	ReasonConnectorError      = "IDV0020" // the connector could not be reached or failed
+	ReasonNotPerformed        = "IDV0021" // the connector did not perform the check
+	ReasonNotAvailable        = "IDV0022" // the check is not available in this connector
+	ReasonReview              = "IDV0023" // manual review requested
+	ReasonNotReported         = "IDV0024" // a requested check was not reported by the connector
+	ReasonExpired             = "IDV0030" // the session expired
+	ReasonAbandoned           = "IDV0031" // the session was abandoned
+	ReasonDeclined            = "IDV0032" // the user declined
+	ReasonRetryCancelled      = "IDV0033" // the user gave up after a failed attempt
+)
+
+// Reasons maps each code to its description.
+var Reasons = map[string]string{
+	ReasonUnsupportedDocument: "the document type is not supported",
+	ReasonModuleFailed:        "a verification module failed",
+	ReasonNoImages:            "the session ended without image upload",
+	ReasonConnectorError:      "the verification connector failed; no check was performed",
+	ReasonNotPerformed:        "the connector did not perform the check",
+	ReasonNotAvailable:        "the check is not available in this connector",
+	ReasonReview:              "the connector asked for manual review",
+	ReasonNotReported:         "a requested check was not reported by the connector",
+	ReasonExpired:             "the session expired before it was completed",
+	ReasonAbandoned:           "the session was abandoned (no activity)",
+	ReasonDeclined:            "the user declined the session",
+	ReasonRetryCancelled:      "the user cancelled the retry after a failed attempt",
+}
+
+// moduleFailed is the vendor's message for a failed check.
+func moduleFailed(check string) string { return fmt.Sprintf("Module '%s check' failed", check) }

@@ -1,0 +1,126 @@
+package proofing
+
+import (
+	"context"
+
+	"github.com/idproof/idproof"
+)
+
+// ResultOptions are the options of the result call.
+type ResultOptions struct {
+	V3                 bool // the v3 shape (apiVersion "v3" or the /v3 path)
+	IncludeMetadata    bool
+	AlwaysReturnAssets bool
+	GranularStatus     bool // false: PENDING is reported as INPROGRESS
+}
+
+// Result returns the relying party's view of a session. The license must
+// see the session's community; otherwise the session does not exist.
+func (e *Engine) Result(ctx context.Context, lic *idproof.License, id string, o ResultOptions) (map[string]any, error) {
+	s, d, err := e.Session(ctx, id)
+	if idproof.IsNotFound(err) || (err == nil && !lic.CanAccess(s.TenantID, s.CommunityID)) {
+		return nil, idproof.Errorf(idproof.ENOTFOUND, "session %s not found", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !s.Status.Terminal() {
+		status := s.Status
+		if status == idproof.StatusPending && !o.GranularStatus {
+			status = idproof.StatusInProgress
+		}
+		return map[string]any{"responseStatus": status, "id": s.ID}, nil
+	}
+	var out map[string]any
+	if o.V3 {
+		out = e.resultV3(s, d, o)
+	} else {
+		out = e.resultV1(s, d, o)
+	}
+	if o.IncludeMetadata {
+		out["metadata"] = map[string]any{"history": d.History, "events": d.Events, "createdTS": ms(s.CreatedAt),
+			"startedTS": ms(s.StartedAt), "completedTS": ms(s.CompletedAt), "retries": s.Retries, "purged": d.Purged,
+			"workflowMetadata": d.WorkflowMetadata}
+	}
+	return out, nil
+}
+
+// document returns the verdict's document and whether one exists.
+func (d *Data) document() (idproof.DocumentData, bool) {
+	if d.Verdict == nil {
+		return idproof.DocumentData{}, false
+	}
+	return d.Verdict.Document, true
+}
+
+func (e *Engine) resultV1(s *idproof.Session, d *Data, o ResultOptions) map[string]any {
+	out := map[string]any{
+		"responseStatus": s.Status, "sessionId": s.ID, "resultStatus": s.Outcome,
+		"token": d.ProofJWT, "publicKey": e.ServerPublicKey, "reason": d.Reason, "message": d.Message,
+	}
+	if doc, ok := d.document(); ok {
+		v := d.Verdict
+		obj := map[string]any{
+			"type": s.DocumentType, "documentType": doc.DocumentType, "documentId": doc.DocumentID,
+			"firstName": doc.FirstName, "middleName": doc.MiddleName, "lastName": doc.LastName, "fullName": doc.FullName,
+			"dob": doc.DOB, "doe": doc.DOE, "doi": doc.DOI, "gender": doc.Gender, "country": doc.Country,
+			"state": doc.State, "address": doc.Address, "verified": s.Outcome == idproof.OutcomePass,
+			"result": s.Outcome, "checks": v.Checks, "connector": v.Connector, "sandbox": v.Sandbox, "proof_jwt": d.ProofJWT,
+		}
+		out[s.DocumentType] = obj
+		out["liveid_object"] = map[string]any{"checks": selfieChecks(v.Checks), "sandbox": v.Sandbox}
+		if len(v.Raw) > 0 {
+			out["raw_data"] = v.Raw
+		}
+		out["sandbox"] = v.Sandbox
+	}
+	return out
+}
+
+func selfieChecks(checks []idproof.Check) []idproof.Check {
+	out := []idproof.Check{}
+	for _, c := range checks {
+		if c.Name == "selfie_liveness" || c.Name == "face_compare" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// resultV3 is the shape the vendor's current clients read.
+func (e *Engine) resultV3(s *idproof.Session, d *Data, _ ResultOptions) map[string]any {
+	sessionResult := "FAILED"
+	if s.Status == idproof.StatusCompleted && s.Outcome == idproof.OutcomePass {
+		sessionResult = "SUCCESS"
+	}
+	doc, _ := d.document()
+	out := map[string]any{
+		"sessionResult": sessionResult, "sessionId": s.ID, "resultStatus": s.Outcome, "status": s.Status,
+		"sessionData": map[string]any{"user": s.User, "documentType": s.DocumentType},
+		"extractedInfo": map[string]any{"documentType": s.DocumentType, "documentId": doc.DocumentID,
+			"firstName": doc.FirstName, "lastName": doc.LastName, "doe": doc.DOE},
+	}
+	sandbox := d.Verdict != nil && d.Verdict.Sandbox
+	if d.Verdict != nil {
+		out["document"] = map[string]any{
+			"category": "identity_document", "proofedBy": d.Verdict.Connector, "documentType": s.DocumentType,
+			"type": s.DocumentType, "country": doc.Country, "state": doc.State, "image": "", "imageBack": "", "face": "",
+			"documentId": doc.DocumentID, "id": doc.DocumentID, "firstName": doc.FirstName, "familyName": doc.LastName,
+			"lastName": doc.LastName, "fullName": doc.FullName, "complianceType": doc.ComplianceType, "mrzResult": doc.MRZ,
+			"dob": doc.DOB, "doe": doc.DOE, "doi": doc.DOI, "gender": doc.Gender, "proof_jwt": d.ProofJWT,
+			"sandbox": sandbox,
+		}
+	}
+	out["sandbox"] = sandbox
+	if sessionResult != "SUCCESS" {
+		status := string(s.Status)
+		if s.Status == idproof.StatusCompleted && s.Outcome != "" {
+			status = string(s.Outcome)
+		}
+		out["errorInfo"] = map[string]any{
+			"status": status, "message": d.Message, "reason": Reasons[d.Reason], "reason_code": d.Reason,
+			"type": s.DocumentType, "docType": s.DocumentType, "docId": doc.DocumentID, "ts": ms(s.CompletedAt),
+		}
+	}
+	return out
+}

@@ -1,0 +1,158 @@
+package proofing
+
+import (
+	"encoding/json"
+	"slices"
+
+	"github.com/idproof/idproof"
+)
+
+// KnownChecks are the session checks a verification config may ask for.
+var KnownChecks = []string{"document_liveness_front", "document_liveness_back", "selfie_liveness", "face_compare", "fraud_detection"}
+
+// Defaults of a verification config's numbers.
+const (
+	DefaultExpireMin    = 60
+	DefaultAbandonMin   = 15
+	DefaultMaxRetries   = 3
+	DefaultRetentionMin = 24 * 60
+)
+
+// Settings are the effective rules of one session, taken from its
+// verification object when it is created and kept with it, so changing a
+// configuration never changes sessions already under way.
+type Settings struct {
+	Tag                      string   `json:"tag,omitempty"`
+	Type                     string   `json:"type,omitempty"`
+	Verifier                 string   `json:"verifier,omitempty"`
+	ExpireMin                int      `json:"expireSessionInMin"`
+	AbandonMin               int      `json:"abandonSessionInMin"`
+	MaxRetries               int      `json:"maxRetries"`
+	RetentionMin             int      `json:"piiRetentionInMin"`
+	Checks                   []string `json:"checks"`
+	Skip                     bool     `json:"skip,omitempty"`
+	Debug                    bool     `json:"debug,omitempty"`
+	ReturnRawData            bool     `json:"returnRawData,omitempty"`
+	FraudDetectFailureBypass bool     `json:"fraudDetectFailureBypass,omitempty"`
+	UseHighResolutionImages  bool     `json:"useHighResolutionImages,omitempty"`
+	Capture                  Capture  `json:"capture"`
+}
+
+// Capture holds the capture settings the hosted page reads.
+type Capture struct {
+	License                     string          `json:"license,omitempty"`
+	SelfieCaptureMode           string          `json:"selfieCaptureMode"`
+	AutoDetectTimeout           int             `json:"autoDetectTimeout"`
+	PostTimeoutCaptureMode      string          `json:"postTimeoutCaptureMode"`
+	AutoCaptureCountdownSeconds *int            `json:"autoCaptureCountdownSeconds"`
+	AutoCaptureCountdownVisible *bool           `json:"autoCaptureCountdownVisible"`
+	BypassConfig                json.RawMessage `json:"bypassConfig,omitempty"`
+}
+
+// verificationObject is the verification object of the API document.
+type verificationObject struct {
+	ID     string `json:"id"`
+	Tag    string `json:"tag"`
+	Type   string `json:"type"`
+	Config struct {
+		Verifier                    string          `json:"verifier"`
+		Debug                       bool            `json:"debug"`
+		Skip                        bool            `json:"skip"`
+		ReturnRawData               bool            `json:"returnRawData"`
+		FraudDetectFailureBypass    bool            `json:"fraudDetectFailureBypass"`
+		UseHighResolutionImages     bool            `json:"useHighResolutionImages"`
+		ExpireSessionInMin          *int            `json:"expireSessionInMin"`
+		AbandonSessionInMin         *int            `json:"abandonSessionInMin"`
+		MaxRetries                  *int            `json:"maxRetries"`
+		PIIRetentionInMin           *int            `json:"piiRetentionInMin"`
+		Checks                      []string        `json:"checks"`
+		License                     string          `json:"license"`
+		SelfieCaptureMode           string          `json:"selfieCaptureMode"`
+		AutoDetectTimeout           *int            `json:"autoDetectTimeout"`
+		PostTimeoutCaptureMode      string          `json:"postTimeoutCaptureMode"`
+		AutoCaptureCountdownSeconds *int            `json:"autoCaptureCountdownSeconds"`
+		AutoCaptureCountdownVisible *bool           `json:"autoCaptureCountdownVisible"`
+		BypassConfig                json.RawMessage `json:"bypassConfig"`
+	} `json:"config"`
+}
+
+func invalid(format string, args ...any) error {
+	return idproof.Errorf(idproof.EINVALID, format, args...)
+}
+
+// ParseSettings reads a verification object and applies defaults. Every
+// error names the offending field.
+func ParseSettings(raw json.RawMessage) (Settings, error) {
+	var v verificationObject
+	if len(raw) == 0 {
+		return Settings{}, invalid("verification is required")
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return Settings{}, invalid("verification must be an object: %v", err)
+	}
+	c := v.Config
+	s := Settings{
+		Tag: v.Tag, Type: v.Type, Verifier: c.Verifier, Skip: c.Skip, Debug: c.Debug,
+		ReturnRawData: c.ReturnRawData, FraudDetectFailureBypass: c.FraudDetectFailureBypass,
+		UseHighResolutionImages: c.UseHighResolutionImages,
+	}
+	var err error
+	if s.ExpireMin, err = bounded("expireSessionInMin", c.ExpireSessionInMin, DefaultExpireMin, 1, 30*24*60); err != nil {
+		return s, err
+	}
+	if s.AbandonMin, err = bounded("abandonSessionInMin", c.AbandonSessionInMin, DefaultAbandonMin, 1, 24*60); err != nil {
+		return s, err
+	}
+	if s.MaxRetries, err = bounded("maxRetries", c.MaxRetries, DefaultMaxRetries, 0, 10); err != nil {
+		return s, err
+	}
+	if s.RetentionMin, err = bounded("piiRetentionInMin", c.PIIRetentionInMin, DefaultRetentionMin, 0, 365*24*60); err != nil {
+		return s, err
+	}
+	s.Checks = c.Checks
+	if len(s.Checks) == 0 {
+		s.Checks = KnownChecks
+	}
+	for i, name := range s.Checks {
+		if !slices.Contains(KnownChecks, name) {
+			return s, invalid("verification.config.checks[%d] %q is not one of %v", i, name, KnownChecks)
+		}
+	}
+	s.Capture = Capture{
+		License: c.License, SelfieCaptureMode: orDefault(c.SelfieCaptureMode, "auto"),
+		PostTimeoutCaptureMode:      orDefault(c.PostTimeoutCaptureMode, "manual"),
+		AutoCaptureCountdownSeconds: c.AutoCaptureCountdownSeconds,
+		AutoCaptureCountdownVisible: c.AutoCaptureCountdownVisible, BypassConfig: c.BypassConfig,
+	}
+	if s.Capture.AutoDetectTimeout, err = bounded("autoDetectTimeout", c.AutoDetectTimeout, 40, 0, 600); err != nil {
+		return s, err
+	}
+	switch s.Capture.SelfieCaptureMode {
+	case "auto", "manualWithFaceDetection":
+	default:
+		return s, invalid("verification.config.selfieCaptureMode must be auto or manualWithFaceDetection")
+	}
+	switch s.Capture.PostTimeoutCaptureMode {
+	case "none", "manual", "auto":
+	default:
+		return s, invalid("verification.config.postTimeoutCaptureMode must be none, manual or auto")
+	}
+	return s, nil
+}
+
+func bounded(name string, v *int, def, lo, hi int) (int, error) {
+	if v == nil {
+		return def, nil
+	}
+	if *v < lo || *v > hi {
+		return 0, invalid("verification.config.%s must be between %d and %d, got %d", name, lo, hi, *v)
+	}
+	return *v, nil
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,100 @@
+package proofing
+
+import (
+	"context"
+	"time"
+
+	"github.com/idproof/idproof"
+)
+
+// SweepBatch is how many due sessions one sweep pass claims.
+const SweepBatch = 200
+
+// sweepLease is how long a claimed batch stays out of other sweepers' way;
+// if this replica dies mid-batch, the sessions are due again after it.
+const sweepLease = 2 * time.Minute
+
+// SweepResult counts what one sweep did.
+type SweepResult struct {
+	Expired, Abandoned, Purged int
+	Skipped                    int // changed by another replica or user in between
+}
+
+// Sweep applies the transitions that are due (expiry, abandonment, end of
+// retention) to up to limit sessions. Several replicas may sweep at once:
+// each claims a disjoint batch, and every change is a version-checked
+// update, so a session moves once; a session changed by its user between
+// claim and update is skipped (the user's change rescheduled it).
+func (e *Engine) Sweep(ctx context.Context, limit int) (SweepResult, error) {
+	var r SweepResult
+	now := e.now()
+	due, err := e.Store.ClaimSessionsDue(ctx, now, now.Add(sweepLease), limit)
+	if err != nil {
+		return r, err
+	}
+	for _, s := range due {
+		if ctx.Err() != nil {
+			return r, ctx.Err()
+		}
+		before := s.Status
+		d, err := decodeData(s)
+		if err != nil {
+			return r, err
+		}
+		wasPurged := d.Purged
+		e.lapse(s, d, e.now())
+		// The claim moved DueAt to the lease; put back the real one even
+		// when nothing lapsed (another replica's clock ran ahead of ours).
+		e.schedule(s, d)
+		if err := encodeData(s, d); err != nil {
+			return r, err
+		}
+		err = e.Store.UpdateSession(ctx, s)
+		if idproof.ErrorCode(err) == idproof.ECONFLICT || idproof.IsNotFound(err) {
+			r.Skipped++
+			continue
+		}
+		if err != nil {
+			return r, err
+		}
+		switch {
+		case before != s.Status && s.Status == idproof.StatusExpired:
+			r.Expired++
+		case before != s.Status && s.Status == idproof.StatusAbandoned:
+			r.Abandoned++
+		}
+		if !wasPurged && d.Purged {
+			r.Purged++
+		}
+	}
+	return r, nil
+}
+
+// RunSweeper sweeps every interval until ctx ends, draining the queue in
+// batches. It returns when ctx is done.
+func (e *Engine) RunSweeper(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		for {
+			r, err := e.Sweep(ctx, SweepBatch)
+			if err != nil {
+				if ctx.Err() == nil {
+					e.log().Warn("sweep", "err", err)
+				}
+				break
+			}
+			if r.Expired+r.Abandoned+r.Purged > 0 {
+				e.log().Info("swept sessions", "expired", r.Expired, "abandoned", r.Abandoned, "purged", r.Purged, "skipped", r.Skipped)
+			}
+			if r.Expired+r.Abandoned+r.Purged+r.Skipped < SweepBatch {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

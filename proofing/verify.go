@@ -1,0 +1,200 @@
+package proofing
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"time"
+
+	"github.com/idproof/idproof"
+)
+
+// verifyTimeout bounds one connector call.
+const verifyTimeout = 60 * time.Second
+
+// verifyAndStore runs the connector outside any transaction (it may take
+// seconds) and stores the verdict only if the session is still at the same
+// attempt with no verdict, so a concurrent retry or completion wins cleanly.
+func (e *Engine) verifyAndStore(ctx context.Context, s *idproof.Session, a Actor) (*idproof.Session, *Data, error) {
+	d, err := decodeData(s)
+	if err != nil {
+		return nil, nil, err
+	}
+	attempt := s.Retries + 1
+	v := e.runConnector(ctx, s, d, attempt)
+	return e.change(ctx, s.ID, func(s *idproof.Session, d *Data, now time.Time) error {
+		if err := authorize(s, a); err != nil {
+			return err
+		}
+		if s.Status != idproof.StatusInProgress {
+			return statusError(s, "be validated")
+		}
+		if d.Verdict != nil || s.Retries+1 != attempt {
+			return errNoChange // someone else verified or retried meanwhile
+		}
+		v.TS = ms(now)
+		d.Verdict = v
+		record(s, d, ActivityValidated, a, "", now)
+		return nil
+	})
+}
+
+// runConnector verifies the session's evidence and turns every failure to
+// verify into NOT_PERFORMED checks with a reason, never a pass.
+func (e *Engine) runConnector(ctx context.Context, s *idproof.Session, d *Data, attempt int) *StoredVerdict {
+	checks := d.Settings.Checks
+	notPerformed := func(connector, reason, msg string) *StoredVerdict {
+		v := &StoredVerdict{Attempt: attempt, Connector: connector, Document: idproof.DocumentData{DocumentType: s.DocumentType}}
+		for _, c := range checks {
+			v.Checks = append(v.Checks, idproof.Check{Name: c, Result: idproof.CheckNotPerformed, Reason: reason, Message: msg, Connector: connector})
+		}
+		v.Outcome, v.Reason, v.Message = idproof.OutcomeNotPerformed, reason, msg
+		return v
+	}
+	raw, err := e.Keyring.Open(s.ConnectorSealed)
+	if err != nil {
+		return notPerformed("", ReasonConnectorError, "the session's connector configuration cannot be opened")
+	}
+	var spec idproof.ConnectorSpec
+	if err := json.Unmarshal(raw, &spec); err != nil {
+		return notPerformed("", ReasonConnectorError, "the session's connector configuration is invalid")
+	}
+	if d.Settings.Skip {
+		return notPerformed(spec.Type, ReasonNotPerformed, "verification is skipped by the configuration")
+	}
+	conn, err := e.Connectors.New(spec)
+	if err != nil {
+		return notPerformed(spec.Type, ReasonConnectorError, idproof.ErrorMessage(err))
+	}
+	ctx, cancel := context.WithTimeout(ctx, verifyTimeout)
+	defer cancel()
+	res, err := conn.Verify(ctx, idproof.Evidence{
+		SessionID: s.ID, DocumentType: s.DocumentType, User: s.User, Checks: checks, Attempt: attempt,
+	})
+	if err != nil {
+		e.log().Warn("connector failed", "session", s.ID, "connector", spec.Type, "err", err)
+		return notPerformed(spec.Type, ReasonConnectorError, "the verification connector failed: "+err.Error())
+	}
+	v := &StoredVerdict{
+		Attempt: attempt, Connector: spec.Type, Checks: completeChecks(checks, res.Checks, spec.Type),
+		Review: res.Review, Retryable: res.Retryable, Sandbox: res.Sandbox, Document: res.Document,
+	}
+	if d.Settings.ReturnRawData {
+		v.Raw = res.Raw
+	}
+	v.Outcome, v.Reason, v.Message = DeriveOutcome(v.Checks, v.Review, d.Settings.FraudDetectFailureBypass)
+	return v
+}
+
+// completeChecks adds a NOT_PERFORMED entry for every requested check the
+// connector did not report, so a silent connector cannot pass a check.
+func completeChecks(requested []string, got []idproof.Check, connector string) []idproof.Check {
+	out := append([]idproof.Check(nil), got...)
+	seen := map[string]bool{}
+	for _, c := range got {
+		seen[c.Name] = true
+	}
+	for _, name := range requested {
+		if !seen[name] {
+			out = append(out, idproof.Check{Name: name, Result: idproof.CheckNotPerformed, Reason: ReasonNotReported, Message: Reasons[ReasonNotReported], Connector: connector})
+		}
+	}
+	return out
+}
+
+// DeriveOutcome is the one rule from checks to a session outcome: any
+// failure fails (a fraud_detection failure is ignored when the config
+// bypasses it); otherwise a review request means REVIEW; otherwise any
+// check not performed means NOT_PERFORMED; only all-pass passes.
+func DeriveOutcome(checks []idproof.Check, review, bypassFraud bool) (idproof.Outcome, string, string) {
+	if len(checks) == 0 {
+		return idproof.OutcomeNotPerformed, ReasonNotPerformed, "no check was performed"
+	}
+	var notPerformed *idproof.Check
+	for i, c := range checks {
+		switch c.Result {
+		case idproof.CheckFail:
+			if bypassFraud && c.Name == "fraud_detection" {
+				continue
+			}
+			reason := c.Reason
+			if reason == "" {
+				reason = ReasonModuleFailed
+			}
+			return idproof.OutcomeFailed, reason, moduleFailed(c.Name)
+		case idproof.CheckPass:
+		default:
+			if notPerformed == nil {
+				notPerformed = &checks[i]
+			}
+		}
+	}
+	if review {
+		return idproof.OutcomeReview, ReasonReview, Reasons[ReasonReview]
+	}
+	if notPerformed != nil {
+		reason := notPerformed.Reason
+		if reason == "" {
+			reason = ReasonNotPerformed
+		}
+		return idproof.OutcomeNotPerformed, reason, notPerformed.Message
+	}
+	return idproof.OutcomePass, "", ""
+}
+
+// ProofClaims is what proof_jwt states. It holds no personal data: the
+// extracted document is bound by its digest, so the token can outlive the
+// data's retention.
+type ProofClaims struct {
+	Issuer         string          `json:"iss"`
+	Subject        string          `json:"sub"` // the session id
+	IssuedAt       int64           `json:"iat"`
+	ID             string          `json:"jti"`
+	TenantID       string          `json:"tenantId"`
+	CommunityID    string          `json:"communityId"`
+	DVCID          string          `json:"dvcID,omitempty"`
+	DocumentType   string          `json:"documentType"`
+	Status         string          `json:"status"`
+	ResultStatus   idproof.Outcome `json:"resultStatus"`
+	Reason         string          `json:"reason,omitempty"`
+	Checks         []proofCheck    `json:"checks"`
+	DocumentDigest string          `json:"documentDigest,omitempty"`
+	Sandbox        bool            `json:"sandbox"`
+}
+
+type proofCheck struct {
+	Name   string              `json:"name"`
+	Result idproof.CheckResult `json:"result"`
+	Reason string              `json:"reason,omitempty"`
+}
+
+// proof signs the outcome of a completed session.
+func (e *Engine) proof(s *idproof.Session, d *Data, now time.Time) (string, error) {
+	if e.Signer == nil {
+		return "", nil
+	}
+	c := ProofClaims{
+		Issuer: e.PublicURL, Subject: s.ID, IssuedAt: now.Unix(), ID: idproof.NewUUID(),
+		TenantID: s.TenantID, CommunityID: s.CommunityID, DVCID: s.DVCID, DocumentType: s.DocumentType,
+		Status: string(s.Status), ResultStatus: s.Outcome, Reason: d.Reason, Checks: []proofCheck{},
+	}
+	if v := d.Verdict; v != nil {
+		c.Sandbox = v.Sandbox
+		for _, ch := range v.Checks {
+			c.Checks = append(c.Checks, proofCheck{ch.Name, ch.Result, ch.Reason})
+		}
+		if v.Document != (idproof.DocumentData{DocumentType: v.Document.DocumentType}) {
+			c.DocumentDigest = DocumentDigest(v.Document)
+		}
+	}
+	return e.Signer.Sign(c)
+}
+
+// DocumentDigest is base64url(SHA-256(JSON of the document data)): a
+// relying party that kept the data can prove it is what was verified.
+func DocumentDigest(doc idproof.DocumentData) string {
+	b, _ := json.Marshal(doc)
+	sum := sha256.Sum256(b)
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
