@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -19,7 +18,7 @@ import (
 	"time"
 
 	"github.com/idproof/idproof/client"
-	"github.com/jackc/pgx/v5"
+	"github.com/idproof/idproof/postgres"
 )
 
 // watch returns a writer whose lines arrive on the channel, so a test can
@@ -172,40 +171,6 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-// testDatabase returns a URL to a fresh schema of the test database.
-func testDatabase(t *testing.T) string {
-	t.Helper()
-	url := os.Getenv("IDPROOF_TEST_DATABASE_URL")
-	if url == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("IDPROOF_TEST_DATABASE_URL is required in CI")
-		}
-		t.Skip("IDPROOF_TEST_DATABASE_URL not set")
-	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	schema := fmt.Sprintf("e2e_%d", time.Now().UnixNano())
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		c, err := pgx.Connect(context.Background(), url)
-		if err == nil {
-			c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-			c.Close(context.Background())
-		}
-	})
-	sep := "?"
-	if strings.Contains(url, "?") {
-		sep = "&"
-	}
-	return url + sep + "search_path=" + schema
-}
-
 func startProcess(t *testing.T, bin, dbURL, masterKey string) string {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--database-url", dbURL)
@@ -233,7 +198,7 @@ func startProcess(t *testing.T, bin, dbURL, masterKey string) string {
 // database: they serve the same key, and a requestid accepted by one is
 // refused by the other.
 func TestReplayAcrossReplicas(t *testing.T) {
-	dbURL := testDatabase(t)
+	dbURL := postgres.TestDatabaseURL(t)
 	bin := buildBinary(t)
 	master := base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef"))
 	a := startProcess(t, bin, dbURL, master)
