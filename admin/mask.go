@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/idproof/idproof"
 )
 
 // Masking hides the credentials inside a connector configuration when it is
@@ -242,4 +244,24 @@ func writeJSONString(b *bytes.Buffer, s string) {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s) // a string always encodes
 	b.Truncate(b.Len() - 1)
+}
+
+// RestoreMasked returns doc with every masked secret replaced by the stored
+// secret at the same place (see restoreSecrets), so a document read back
+// masked can be sent back unchanged. path names doc in error messages.
+func RestoreMasked(doc, stored json.RawMessage, path string) (json.RawMessage, error) {
+	n, err := parseJSON(doc)
+	if err != nil {
+		return nil, idproof.Errorf(idproof.EINVALID, "%s is not valid JSON", path)
+	}
+	var old *jsonNode
+	if len(stored) > 0 {
+		if old, err = parseJSON(stored); err != nil {
+			return nil, err
+		}
+	}
+	if err := restoreSecrets(n, old, false, path); err != nil {
+		return nil, err
+	}
+	return n.encode(), nil
 }

@@ -10,11 +10,14 @@ import (
 
 	"github.com/idproof/idproof"
 	"github.com/idproof/idproof/admin"
+	"github.com/idproof/idproof/blob"
+	"github.com/idproof/idproof/blob/local"
 	"github.com/idproof/idproof/client"
 	"github.com/idproof/idproof/connector"
 	"github.com/idproof/idproof/connector/native"
 	"github.com/idproof/idproof/connector/sandbox"
 	"github.com/idproof/idproof/httpapi"
+	"github.com/idproof/idproof/imagecheck"
 	"github.com/idproof/idproof/postgres"
 	"github.com/idproof/idproof/proofing"
 	"github.com/idproof/idproof/secret"
@@ -49,6 +52,7 @@ type env struct {
 	licenses map[string]string // name → license key
 	cfg      httpapi.Config
 	engine   *proofing.Engine
+	buckets  *blob.Resolver
 	clock    *testClock
 }
 
@@ -100,15 +104,23 @@ func newEnv(t testing.TB, open func(t testing.TB) idproof.Store, edit ...func(*h
 	}
 	clock := &testClock{}
 	keys := wire.NewServer(priv, 0)
+	srv := httptest.NewUnstartedServer(nil)
+	base := "http://" + srv.Listener.Addr().String()
+	localBlob, err := local.New(local.Config{Dir: filepath.Join(t.TempDir(), "blobs"), BaseURL: base, Secret: kr.Derive("local-blob-urls"),
+		MaxObjectBytes: imagecheck.DefaultLimits.MaxBytes, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	buckets := &blob.Resolver{Buckets: st, Keyring: kr, Opener: &blob.Opener{Local: localBlob, AllowPrivate: true}}
 	engine := &proofing.Engine{Store: st, Keyring: kr, Connectors: connector.NewRegistry(sandbox.Type(), native.Type()),
-		Signer: signer, Clock: clock, PublicURL: cfg.PublicURL, ServerPublicKey: keys.PublicKey()}
+		Signer: signer, Clock: clock, Blobs: buckets.Resolve, PublicURL: cfg.PublicURL, ServerPublicKey: keys.PublicKey()}
 	ad.ValidateConfig = engine.ValidateConfig
-	api := httpapi.New(cfg, httpapi.Deps{Store: st, Keys: keys, Admin: ad, Clock: clock,
-		Connectors: engine.Connectors, Engine: engine, Signer: signer})
-	srv := httptest.NewServer(api)
+	srv.Config.Handler = httpapi.New(cfg, httpapi.Deps{Store: st, Keys: keys, Admin: ad, Clock: clock,
+		Connectors: engine.Connectors, Engine: engine, Signer: signer, Buckets: buckets, LocalBlob: localBlob.Handler()})
+	srv.Start()
 	t.Cleanup(srv.Close)
 
-	e := &env{url: srv.URL, store: st, admin: ad, creds: creds, cfg: cfg, engine: engine, clock: clock, licenses: map[string]string{
+	e := &env{url: srv.URL, store: st, admin: ad, creds: creds, cfg: cfg, engine: engine, buckets: buckets, clock: clock, licenses: map[string]string{
 		"system":  creds.Licenses.System,
 		"service": creds.Licenses.Service,
 	}}

@@ -22,7 +22,11 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 // access class, then the endpoint.
 func (s *Server) adapt(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		limit := s.cfg.MaxBodyBytes
+		if rt.maxBody > 0 {
+			limit = rt.maxBody
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		c, err := s.authenticate(r, rt.class)
 		if err == nil {
 			ctx := context.WithValue(r.Context(), callerKey, c)

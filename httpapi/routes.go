@@ -10,7 +10,12 @@ type route struct {
 	// sealReply: when the request body came enveloped, the reply is sealed
 	// too (the clients of these endpoints expect {data, publicKey}).
 	sealReply bool
+	// maxBody overrides the server's body limit (images sent inline).
+	maxBody int64
 }
+
+// inlineImagesBody fits three images of the intake limit, base64-encoded.
+const inlineImagesBody = 64 << 20
 
 // routes is the whole API surface. The access class of each line is the
 // decision table of the API contract.
@@ -42,6 +47,22 @@ func (s *Server) routes() []route {
 		{pattern: "GET /proofingsession/{sessionId}/retry", class: session, handle: s.retrySession},
 		{pattern: "GET /proofingsession/{sessionId}/retry/cancel", class: session, handle: s.cancelRetry},
 		{pattern: "POST /proofingsession/{sessionId}/submit/event/{eventName}", class: session, handle: s.sessionEvent},
+
+		// Evidence: presigned uploads and submissions.
+		{pattern: "POST /presignedurls/{sessionId}", class: session, handle: s.presignURLs},
+		{pattern: "POST /proofingsession/{sessionId}/submit/verification/{name}", class: session, handle: s.submitVerification, maxBody: inlineImagesBody},
+		{pattern: "POST /proofingsession/{sessionId}/submit/document", class: session, handle: s.submitDocumentUploaded},
+		// v2 sends images inline, v3 names uploaded objects; either body works on both.
+		{pattern: "POST /proofingsession/{sessionId}/v2/submit/document", class: session, handle: s.submitDocumentBody, maxBody: inlineImagesBody},
+		{pattern: "POST /proofingsession/{sessionId}/v3/submit/document", class: session, handle: s.submitDocumentBody, maxBody: inlineImagesBody},
+		{pattern: "POST /proofingsession/{sessionId}/upload/cancel", class: session, handle: s.uploadCancel},
+
+		// Buckets.
+		{pattern: "GET /bucket/tenant/{tenantId}/community/{communityId}", class: service, handle: s.getBucket},
+		{pattern: "PUT /bucket/tenant/{tenantId}/community/{communityId}", class: service, handle: s.putBucket},
+		// The embedded local bucket's presigned URLs (the signature is the credential).
+		// It enforces its own object size limit, so the API's body limit is lifted.
+		{pattern: "/blob/", class: public, handle: s.serveLocalBlob, maxBody: 1 << 40},
 
 		// Signed results.
 		{pattern: "GET /.well-known/jwks.json", class: public, handle: s.jwks},

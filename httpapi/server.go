@@ -10,6 +10,7 @@ import (
 
 	"github.com/idproof/idproof"
 	"github.com/idproof/idproof/admin"
+	"github.com/idproof/idproof/blob"
 	"github.com/idproof/idproof/connector"
 	"github.com/idproof/idproof/proofing"
 	"github.com/idproof/idproof/signing"
@@ -49,6 +50,8 @@ type Server struct {
 	log        *slog.Logger
 	connectors *connector.Registry
 	engine     *proofing.Engine
+	buckets    *blob.Resolver
+	localBlob  http.Handler
 	signer     *signing.Signer
 	handler    http.Handler
 }
@@ -66,6 +69,10 @@ type Deps struct {
 	Engine *proofing.Engine
 	// Signer signs results; its keys are published at /.well-known/jwks.json.
 	Signer *signing.Signer
+	// Buckets resolves and validates community buckets.
+	Buckets *blob.Resolver
+	// LocalBlob serves the local bucket's presigned URLs under /blob/.
+	LocalBlob http.Handler
 }
 
 // New builds the Server and its routes.
@@ -83,7 +90,7 @@ func New(cfg Config, d Deps) *Server {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, store: d.Store, keys: d.Keys, admin: d.Admin, clock: d.Clock, log: d.Logger, connectors: d.Connectors, engine: d.Engine, signer: d.Signer}
+	s := &Server{cfg: cfg, store: d.Store, keys: d.Keys, admin: d.Admin, clock: d.Clock, log: d.Logger, connectors: d.Connectors, engine: d.Engine, signer: d.Signer, buckets: d.Buckets, localBlob: d.LocalBlob}
 	s.handler = s.middleware(s.mux())
 	return s
 }

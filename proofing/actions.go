@@ -117,7 +117,7 @@ func (e *Engine) Retry(ctx context.Context, id string, a Actor) (*idproof.Sessio
 			return invalid("session is %s but no retry is available: all %d retries are used", s.Status, d.Settings.MaxRetries)
 		}
 		s.Retries++
-		d.Verdict = nil
+		d.Verdict, d.Images, d.Extracted = nil, nil, nil
 		record(s, d, ActivityRetry, a, "", now)
 		return nil
 	})

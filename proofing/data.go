@@ -18,6 +18,17 @@ type Data struct {
 	History          []HistoryEntry  `json:"history"`
 	Events           []Event         `json:"events,omitempty"`
 	Verdict          *StoredVerdict  `json:"verdict,omitempty"`
+	// Images are the checked, normalised images of the current attempt, by
+	// name (document_front_image, selfie_liveness_image, ...).
+	Images map[string]ImageRef `json:"images,omitempty"`
+	// Extracted holds what the capture client extracted itself, by side
+	// (document_front, document_back, selfie): a claim, not proof.
+	Extracted map[string]json.RawMessage `json:"extracted,omitempty"`
+	// Uploads lists the names presigned upload URLs were issued for.
+	Uploads []string `json:"uploads,omitempty"`
+	// DeleteObjects asks the sweeper to delete the session's objects now,
+	// ahead of retention (set by upload/cancel).
+	DeleteObjects bool `json:"deleteObjects,omitempty"`
 	// Reason explains the outcome or the terminal status (an IDV00nn code).
 	Reason  string `json:"reason,omitempty"`
 	Message string `json:"message,omitempty"`
@@ -27,6 +38,18 @@ type Data struct {
 	// responses) has been deleted at the end of retention.
 	Purged   bool  `json:"purged,omitempty"`
 	PurgedTS int64 `json:"purgedTS,omitempty"`
+}
+
+// ImageRef is a checked image stored in the community's bucket.
+type ImageRef struct {
+	Key         string `json:"key"`
+	ContentType string `json:"contentType"`
+	Width       int    `json:"width"`
+	Height      int    `json:"height"`
+	Bytes       int    `json:"bytes"`
+	Source      string `json:"source"` // format received: jpeg, png, webp
+	SHA256      string `json:"sha256"`
+	TS          int64  `json:"ts"`
 }
 
 // HistoryEntry is one transition or notable action.

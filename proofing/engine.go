@@ -7,6 +7,7 @@ package proofing
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/idproof/idproof"
@@ -22,11 +23,31 @@ type Engine struct {
 	Connectors *connector.Registry
 	Signer     *signing.Signer
 	Clock      idproof.Clock
+	// Blobs returns the bucket of a community (its configured one, or the
+	// embedded local bucket).
+	Blobs func(ctx context.Context, tenantID, communityID string) (idproof.BlobStore, error)
 	// PublicURL is the base of session URLs and the issuer of proofs.
 	PublicURL string
 	// ServerPublicKey is reported in results (the wire protocol key).
 	ServerPublicKey string
 	Log             *slog.Logger
+
+	kickOnce sync.Once
+	kick     chan struct{} // wakes the sweeper early (see Kick)
+}
+
+func (e *Engine) kickChan() chan struct{} {
+	e.kickOnce.Do(func() { e.kick = make(chan struct{}, 1) })
+	return e.kick
+}
+
+// Kick asks a running sweeper to run now, for work that should not wait for
+// its next tick (deleting images at the end of a zero retention).
+func (e *Engine) Kick() {
+	select {
+	case e.kickChan() <- struct{}{}:
+	default:
+	}
 }
 
 // Actor is who acts on a session: the caller's key and, for history, where

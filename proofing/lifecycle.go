@@ -63,11 +63,14 @@ func (e *Engine) lapse(s *idproof.Session, d *Data, now time.Time) bool {
 		}
 		return false
 	}
-	if !d.Purged && !s.PurgeAt.IsZero() && !now.Before(s.PurgeAt) {
-		e.purge(s, d, now)
-		return true
-	}
 	return false
+}
+
+// purgeDue reports whether the session's retention has ended with its
+// personal data still there. Views hide that data from this moment on; the
+// sweeper deletes it (images first) soon after.
+func purgeDue(s *idproof.Session, d *Data, now time.Time) bool {
+	return s.Status.Terminal() && !d.Purged && !s.PurgeAt.IsZero() && !now.Before(s.PurgeAt)
 }
 
 // finish moves s to a terminal status and starts its retention period.
@@ -84,17 +87,20 @@ func (e *Engine) finish(s *idproof.Session, d *Data, status idproof.SessionStatu
 	}
 	s.PurgeAt = now.Add(time.Duration(d.Settings.RetentionMin) * time.Minute)
 	if d.Settings.RetentionMin == 0 {
-		e.purge(s, d, now)
+		e.Kick()
 	}
 }
 
-// purge deletes the session's personal data: what the connector extracted
-// and returned. The outcome, checks, reasons and timestamps stay.
+// purge deletes the session's personal data from its record: what the
+// client and the connector extracted, raw vendor answers, image references
+// (the images themselves are deleted from the bucket before). The outcome,
+// checks, reasons and timestamps stay.
 func (e *Engine) purge(s *idproof.Session, d *Data, now time.Time) {
 	if v := d.Verdict; v != nil {
 		v.Document = idproof.DocumentData{DocumentType: v.Document.DocumentType}
 		v.Raw = nil
 	}
+	d.Images, d.Extracted, d.Uploads, d.DeleteObjects = nil, nil, nil, false
 	d.Purged, d.PurgedTS = true, ms(now)
 	s.PurgeAt = time.Time{}
 	d.History = append(d.History, HistoryEntry{Activity: ActivityPurged, TS: ms(now)})
@@ -110,6 +116,8 @@ func (e *Engine) schedule(s *idproof.Session, d *Data) {
 				s.DueAt = a
 			}
 		}
+	case d.DeleteObjects:
+		s.DueAt = s.LastActivityAt
 	case !d.Purged && !s.PurgeAt.IsZero():
 		s.DueAt = s.PurgeAt
 	default:

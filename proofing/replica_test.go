@@ -30,9 +30,9 @@ func TestSweepAcrossReplicas(t *testing.T) {
 		return st
 	}
 	a := newFixture(t, open())
-	b := *a.engine
-	b.Store = open() // the second replica: same database, its own pool
-	b.Clock = a.clock
+	// The second replica: same database and keys, its own pool.
+	b := proofing.Engine{Store: open(), Keyring: a.engine.Keyring, Connectors: a.engine.Connectors,
+		Signer: a.engine.Signer, Clock: a.clock, PublicURL: a.engine.PublicURL}
 
 	// Create the sessions from a few goroutines to keep the setup short.
 	var wg sync.WaitGroup

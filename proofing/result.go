@@ -2,6 +2,8 @@ package proofing
 
 import (
 	"context"
+	"encoding/base64"
+	"time"
 
 	"github.com/idproof/idproof"
 )
@@ -34,6 +36,19 @@ func (e *Engine) Result(ctx context.Context, lic *idproof.License, id string, o 
 	var out map[string]any
 	if o.V3 {
 		out = e.resultV3(s, d, o)
+		// Images go out only for a pass, unless the caller asks for them
+		// whatever the outcome, and never after retention.
+		if doc, ok := out["document"].(map[string]any); ok && (s.Outcome == idproof.OutcomePass || o.AlwaysReturnAssets) && !purgeDue(s, d, e.now()) {
+			for field, name := range map[string]string{"image": "document_front_image", "imageBack": "document_back_image", "face": "document_front_face"} {
+				if ref, ok := d.Images[name]; ok {
+					b, err := e.readObject(ctx, s, ref.Key)
+					if err != nil {
+						return nil, err
+					}
+					doc[field] = base64.StdEncoding.EncodeToString(b)
+				}
+			}
+		}
 	} else {
 		out = e.resultV1(s, d, o)
 	}
@@ -45,10 +60,15 @@ func (e *Engine) Result(ctx context.Context, lic *idproof.License, id string, o 
 	return out, nil
 }
 
-// document returns the verdict's document and whether one exists.
-func (d *Data) document() (idproof.DocumentData, bool) {
+// document returns the verdict's document and whether one exists. Once
+// retention has ended the document reads empty, even before the sweeper
+// has deleted it.
+func (d *Data) document(s *idproof.Session, now time.Time) (idproof.DocumentData, bool) {
 	if d.Verdict == nil {
 		return idproof.DocumentData{}, false
+	}
+	if purgeDue(s, d, now) {
+		return idproof.DocumentData{DocumentType: d.Verdict.Document.DocumentType}, true
 	}
 	return d.Verdict.Document, true
 }
@@ -58,7 +78,7 @@ func (e *Engine) resultV1(s *idproof.Session, d *Data, o ResultOptions) map[stri
 		"responseStatus": s.Status, "sessionId": s.ID, "resultStatus": s.Outcome,
 		"token": d.ProofJWT, "publicKey": e.ServerPublicKey, "reason": d.Reason, "message": d.Message,
 	}
-	if doc, ok := d.document(); ok {
+	if doc, ok := d.document(s, e.now()); ok {
 		v := d.Verdict
 		obj := map[string]any{
 			"type": s.DocumentType, "documentType": doc.DocumentType, "documentId": doc.DocumentID,
@@ -93,7 +113,7 @@ func (e *Engine) resultV3(s *idproof.Session, d *Data, _ ResultOptions) map[stri
 	if s.Status == idproof.StatusCompleted && s.Outcome == idproof.OutcomePass {
 		sessionResult = "SUCCESS"
 	}
-	doc, _ := d.document()
+	doc, _ := d.document(s, e.now())
 	out := map[string]any{
 		"sessionResult": sessionResult, "sessionId": s.ID, "resultStatus": s.Outcome, "status": s.Status,
 		"sessionData": map[string]any{"user": s.User, "documentType": s.DocumentType},

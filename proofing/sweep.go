@@ -42,7 +42,27 @@ func (e *Engine) Sweep(ctx context.Context, limit int) (SweepResult, error) {
 			return r, err
 		}
 		wasPurged := d.Purged
-		e.lapse(s, d, e.now())
+		now := e.now()
+		e.lapse(s, d, now)
+		if d.DeleteObjects && !purgeDue(s, d, now) {
+			if err := e.deleteObjects(ctx, s); err != nil {
+				e.log().Warn("delete session objects", "session", s.ID, "err", err)
+				r.Skipped++
+				continue
+			}
+			d.DeleteObjects = false
+			r.Purged++
+		}
+		if purgeDue(s, d, now) {
+			// Images first: a record marked purged must not point at
+			// images that are still there.
+			if err := e.deleteObjects(ctx, s); err != nil {
+				e.log().Warn("delete session objects", "session", s.ID, "err", err)
+				r.Skipped++
+				continue // due again when the claim's lease ends
+			}
+			e.purge(s, d, now)
+		}
 		// The claim moved DueAt to the lease; put back the real one even
 		// when nothing lapsed (another replica's clock ran ahead of ours).
 		e.schedule(s, d)
@@ -95,6 +115,7 @@ func (e *Engine) RunSweeper(ctx context.Context, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-e.kickChan():
 		}
 	}
 }

@@ -67,10 +67,20 @@ func (e *Engine) runConnector(ctx context.Context, s *idproof.Session, d *Data, 
 	if err != nil {
 		return notPerformed(spec.Type, ReasonConnectorError, idproof.ErrorMessage(err))
 	}
+	images, err := e.loadImages(ctx, s, d)
+	if err != nil {
+		e.log().Warn("load session images", "session", s.ID, "err", err)
+		return notPerformed(spec.Type, ReasonConnectorError, "the session's images cannot be read from its bucket")
+	}
+	var extracted json.RawMessage
+	if len(d.Extracted) > 0 {
+		extracted, _ = json.Marshal(d.Extracted)
+	}
 	ctx, cancel := context.WithTimeout(ctx, verifyTimeout)
 	defer cancel()
 	res, err := conn.Verify(ctx, idproof.Evidence{
 		SessionID: s.ID, DocumentType: s.DocumentType, User: s.User, Checks: checks, Attempt: attempt,
+		Images: images, Extracted: extracted,
 	})
 	if err != nil {
 		e.log().Warn("connector failed", "session", s.ID, "connector", spec.Type, "err", err)

@@ -29,7 +29,7 @@ func Details(s *idproof.Session, d *Data) map[string]any {
 		"status": s.Status, "user": s.User, "id": s.ID, "documentType": s.DocumentType,
 		"license": c.License, "selfieCaptureMode": c.SelfieCaptureMode,
 		"workflowId": wf, "wfInstanceId": inst,
-		"useBucket": false, "useHighResolutionImages": d.Settings.UseHighResolutionImages,
+		"useBucket": d.Settings.UseHighResolutionImages, "useHighResolutionImages": d.Settings.UseHighResolutionImages,
 		"bypassConfig": bypass, "autoDetectTimeout": c.AutoDetectTimeout,
 		"postTimeoutCaptureMode": c.PostTimeoutCaptureMode, "autoCaptureCountdownSeconds": c.AutoCaptureCountdownSeconds,
 		"autoCaptureCountdownVisible": c.AutoCaptureCountdownVisible,
@@ -72,6 +72,16 @@ func Record(s *idproof.Session, d *Data) map[string]any {
 	}
 	rec["session-result"] = results
 	return rec
+}
+
+// Submitted is the reply of submit/verification: what the session holds
+// now for the current attempt.
+func Submitted(s *idproof.Session, d *Data) map[string]any {
+	images := map[string]any{}
+	for name, ref := range d.Images {
+		images[name] = map[string]any{"width": ref.Width, "height": ref.Height, "contentType": ref.ContentType, "bytes": ref.Bytes}
+	}
+	return map[string]any{"status": "RECEIVED", "sessionStatus": s.Status, "images": images}
 }
 
 // DeclineView is the reply of decline.

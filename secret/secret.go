@@ -6,7 +6,9 @@ package secret
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -22,7 +24,10 @@ const KeySize = 32
 const version = 1
 
 // Keyring seals and opens values with the master key.
-type Keyring struct{ aead cipher.AEAD }
+type Keyring struct {
+	aead   cipher.AEAD
+	master []byte
+}
 
 // New returns a Keyring for a 32-byte master key.
 func New(master []byte) (*Keyring, error) {
@@ -37,7 +42,16 @@ func New(master []byte) (*Keyring, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Keyring{aead: aead}, nil
+	return &Keyring{aead: aead, master: append([]byte(nil), master...)}, nil
+}
+
+// Derive returns a 32-byte key for one purpose (HMAC-SHA256 of the label
+// under the master key), so that, for example, URL signatures never use
+// the master key itself and every replica derives the same key.
+func (k *Keyring) Derive(label string) []byte {
+	m := hmac.New(sha256.New, k.master)
+	m.Write([]byte("idproof derive v1\x00" + label))
+	return m.Sum(nil)
 }
 
 // Seal encrypts plaintext: version || nonce || ciphertext || tag. An empty

@@ -37,6 +37,9 @@ func TestSealOpen(t *testing.T) {
 	if _, err := k.Open([]byte{9, 9}); err != ErrOpen {
 		t.Fatal("garbage opened")
 	}
+	if a, b := k.Derive("a"), k.Derive("b"); len(a) != 32 || bytes.Equal(a, b) || !bytes.Equal(a, k.Derive("a")) || bytes.Equal(a, other.Derive("a")) {
+		t.Fatal("Derive must be per label, per master key and stable")
+	}
 }
 
 func TestLoad(t *testing.T) {

@@ -16,10 +16,13 @@ import (
 
 	"github.com/idproof/idproof"
 	"github.com/idproof/idproof/admin"
+	"github.com/idproof/idproof/blob"
+	"github.com/idproof/idproof/blob/local"
 	"github.com/idproof/idproof/connector"
 	"github.com/idproof/idproof/connector/native"
 	"github.com/idproof/idproof/connector/sandbox"
 	"github.com/idproof/idproof/httpapi"
+	"github.com/idproof/idproof/imagecheck"
 	"github.com/idproof/idproof/proofing"
 	"github.com/idproof/idproof/signing"
 	"github.com/idproof/idproof/wire"
@@ -36,6 +39,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	maxBody := fs.Int64("max-body-bytes", httpapi.DefaultMaxBodyBytes, "largest accepted request body")
 	legacy := fs.Bool("legacy-auth", envBool("IDPROOF_LEGACY_AUTH", true), "accept the plain keyId/keySecret/license headers (env IDPROOF_LEGACY_AUTH)")
 	helper := fs.Bool("ecdsa-helper", envBool("IDPROOF_ECDSA_HELPER", true), "serve POST /ecdsa_helper/{method} (env IDPROOF_ECDSA_HELPER)")
+	allowPrivate := fs.Bool("allow-private-endpoints", envBool("IDPROOF_ALLOW_PRIVATE_ENDPOINTS", false), "let bucket and connector endpoints be loopback, private or plain-http addresses (an on-premises S3, tests) (env IDPROOF_ALLOW_PRIVATE_ENDPOINTS)")
 	sweepEvery := fs.Duration("sweep-interval", 30*time.Second, "how often expired, abandoned and retention-ended sessions are processed")
 	logFormat := fs.String("log-format", envOr("IDPROOF_LOG_FORMAT", "text"), "text or json (env IDPROOF_LOG_FORMAT)")
 	if err := fs.Parse(args); err != nil {
@@ -78,16 +82,26 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("signing key: %w", err)
 	}
 	keys := wire.NewServer(priv, 0)
+	// The embedded bucket: files in the data dir, URLs signed with a key
+	// derived from the master key (the same on every replica; the files are
+	// not, so several replicas need a shared bucket such as S3).
+	localBlob, err := local.New(local.Config{Dir: filepath.Join(sf.data, "blobs"), BaseURL: base,
+		Secret: b.keyring.Derive("local-blob-urls"), MaxObjectBytes: imagecheck.DefaultLimits.MaxBytes, Log: log})
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("local bucket: %w", err)
+	}
+	buckets := &blob.Resolver{Buckets: b.store, Keyring: b.keyring, Opener: &blob.Opener{Local: localBlob, AllowPrivate: *allowPrivate}}
 	engine := &proofing.Engine{
 		Store: b.store, Keyring: b.keyring, Connectors: connectors(), Signer: signer, Clock: idproof.SystemClock{},
-		PublicURL: base, ServerPublicKey: keys.PublicKey(), Log: log,
+		Blobs: buckets.Resolve, PublicURL: base, ServerPublicKey: keys.PublicKey(), Log: log,
 	}
 	b.admin.ValidateConfig = engine.ValidateConfig
 	api := httpapi.New(httpapi.Config{
 		PublicURL: base, AllowedTimeSpan: *span, MaxBodyBytes: *maxBody,
 		LegacyAuth: *legacy, ECDSAHelper: *helper, Version: version(),
 	}, httpapi.Deps{Store: b.store, Keys: keys, Admin: b.admin, Clock: idproof.SystemClock{}, Logger: log,
-		Connectors: engine.Connectors, Engine: engine, Signer: signer})
+		Connectors: engine.Connectors, Engine: engine, Signer: signer, Buckets: buckets, LocalBlob: localBlob.Handler()})
 
 	// Bootstrap before announcing the address: whoever waits for that line
 	// may use the credentials at once.

@@ -82,12 +82,18 @@ func (Connector) Verify(_ context.Context, ev idproof.Evidence) (*idproof.Verdic
 	return v, nil
 }
 
+// documentNumber finds the document number the capture client extracted
+// from either side.
 func documentNumber(extracted json.RawMessage) string {
-	var e struct {
+	var sides map[string]struct {
 		DocumentNumber string `json:"documentNumber"`
 	}
-	_ = json.Unmarshal(extracted, &e)
-	return e.DocumentNumber
+	_ = json.Unmarshal(extracted, &sides)
+	var out []string
+	for _, s := range sides {
+		out = append(out, s.DocumentNumber)
+	}
+	return strings.Join(out, " ")
 }
 
 // document makes obviously synthetic document data from the session's user.
