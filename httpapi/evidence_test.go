@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/binary"
-	"encoding/json"
 	"hash/crc32"
 	"image"
 	"image/color"
@@ -248,5 +247,4 @@ func TestBadImages(t *testing.T) {
 	// Another key may not use the session's upload endpoint.
 	err = e.client(t, "").Do(ctx, "POST", "/presignedurls/"+id, map[string]any{"imagesUrl": []string{"document_front_image"}}, nil)
 	wantAPIError(t, err, 403, "bound")
-	_ = json.Marshal
 }
