@@ -65,7 +65,8 @@ type Store struct {
 	containerURL string // endpoint + "/" + container, no trailing slash
 	container    string
 	clock        idproof.Clock
-	pageSize     int32 // List page size; 0 lets the service choose (5000)
+	protocol     sas.Protocol // https-only when the endpoint is https
+	pageSize     int32        // List page size; 0 lets the service choose (5000)
 }
 
 var _ idproof.BlobStore = (*Store)(nil)
@@ -107,7 +108,14 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	if clock == nil {
 		clock = idproof.SystemClock{}
 	}
-	return &Store{cred: cred, client: client, containerURL: containerURL, container: cfg.Container, clock: clock}, nil
+	s := &Store{cred: cred, client: client, containerURL: containerURL, container: cfg.Container, clock: clock}
+	if u.Scheme == "https" {
+		// A SAS URL carries a bearer credential; refuse it over plain HTTP
+		// where the endpoint offers TLS. Emulators on http:// get no such
+		// restriction.
+		s.protocol = sas.ProtocolHTTPS
+	}
+	return s, nil
 }
 
 // PutHeaders returns the headers an upload to a URL from
@@ -144,6 +152,7 @@ func (s *Store) presign(key string, perms sas.BlobPermissions, expires time.Dura
 	// No start time: a start time taken from this server's clock would
 	// refuse the URL on a storage front end whose clock runs behind.
 	qp, err := sas.BlobSignatureValues{
+		Protocol:      s.protocol,
 		ExpiryTime:    s.clock.Now().Add(expires).UTC(),
 		Permissions:   perms.String(),
 		ContainerName: s.container,

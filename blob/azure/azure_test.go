@@ -12,10 +12,9 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"slices"
-	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,148 +22,45 @@ import (
 
 	"github.com/idproof/idproof"
 	"github.com/idproof/idproof/blob/blobtest"
+	"github.com/idproof/idproof/internal/testservers"
 )
 
-// Azurite's well-known development account, published in its README and
-// accepted by every Azurite instance.
-const (
-	devAccount = "devstoreaccount1"
-	devKey     = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-)
-
-// azuriteInstall is where the development machine's install of Azurite
-// lands; IDPROOF_AZURITE_BIN and PATH are tried first.
-const azuriteInstall = "/tmp/azurite-install/node_modules/.bin/azurite-blob"
-
-var (
-	endpoint   string // Azurite's blob endpoint, empty when tests skip
-	skipReason string
-)
+// The package's tests share one Azurite; TestMain stops it.
+var azurite struct {
+	once sync.Once
+	srv  *testservers.AzureServer
+	err  error
+}
 
 func TestMain(m *testing.M) {
-	os.Exit(runMain(m))
+	code := m.Run()
+	if azurite.srv != nil {
+		azurite.srv.Stop()
+	}
+	os.Exit(code)
 }
 
-// runMain starts one Azurite for the package and stops it after the tests,
-// in a function of its own so the deferred cleanup runs before os.Exit.
-func runMain(m *testing.M) int {
-	bin := findAzurite()
-	if bin == "" {
-		if os.Getenv("CI") == "true" {
-			fmt.Fprintln(os.Stderr, "blob/azure: azurite-blob not found (set IDPROOF_AZURITE_BIN, put it on PATH, or npm install azurite); CI must run these tests")
-			return 1
-		}
-		skipReason = "azurite-blob not found: set IDPROOF_AZURITE_BIN or install azurite"
-		return m.Run()
-	}
-	dir, err := os.MkdirTemp("", "idproof-azurite-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "blob/azure:", err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	stop, ep, err := startAzurite(bin, dir)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "blob/azure: start Azurite:", err)
-		return 1
-	}
-	defer stop()
-	endpoint = ep
-	return m.Run()
-}
-
-func findAzurite() string {
-	if p := os.Getenv("IDPROOF_AZURITE_BIN"); p != "" {
-		return p
-	}
-	if p, err := exec.LookPath("azurite-blob"); err == nil {
-		return p
-	}
-	if _, err := os.Stat(azuriteInstall); err == nil {
-		return azuriteInstall
-	}
-	return ""
-}
-
-// startAzurite runs azurite-blob on a free loopback port and waits until it
-// accepts connections. A port taken between choosing and binding it makes
-// Azurite exit, so that is retried with another port.
-func startAzurite(bin, dir string) (stop func(), endpoint string, err error) {
-	for attempt := 0; attempt < 3; attempt++ {
-		port, err := freePort()
-		if err != nil {
-			return nil, "", err
-		}
-		var out bytes.Buffer
-		cmd := exec.Command(bin,
-			"--blobHost", "127.0.0.1",
-			"--blobPort", strconv.Itoa(port),
-			"--location", dir,
-			"--disableTelemetry",
-			"--skipApiVersionCheck", // the SDK speaks a newer API version than Azurite knows
-			"--disableProductStyleUrl",
-			"--silent",
-		)
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			return nil, "", err
-		}
-		exited := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(exited) }()
-		stop := func() {
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-		deadline := time.Now().Add(60 * time.Second)
-		for {
-			c, err := net.DialTimeout("tcp", addr, time.Second)
-			if err == nil {
-				c.Close()
-				return stop, "http://" + addr + "/" + devAccount, nil
-			}
-			select {
-			case <-exited:
-			case <-time.After(200 * time.Millisecond):
-				if time.Now().Before(deadline) {
-					continue
-				}
-				stop()
-				return nil, "", fmt.Errorf("no connection to %s after 60s; output:\n%s", addr, out.String())
-			}
-			fmt.Fprintf(os.Stderr, "blob/azure: Azurite exited early; output:\n%s\n", out.String())
-			break
-		}
-	}
-	return nil, "", errors.New("azurite-blob exited three times")
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-func requireAzurite(t *testing.T) {
+// requireAzurite starts the shared emulator on first use; without the
+// binary the test skips (fails under CI=true).
+func requireAzurite(t *testing.T) *testservers.AzureServer {
 	t.Helper()
-	if endpoint == "" {
-		t.Skip(skipReason)
+	azurite.once.Do(func() { azurite.srv, azurite.err = testservers.StartAzurite() })
+	if azurite.err != nil {
+		testservers.Require(t, "azurite", testservers.AzuriteInstall, azurite.err)
 	}
+	return azurite.srv
 }
 
 // newContainer creates a container of its own for t, deleted when t ends,
 // and returns the Config of a store on it.
 func newContainer(t *testing.T) Config {
 	t.Helper()
-	requireAzurite(t)
+	az := requireAzurite(t)
 	cfg := Config{
-		AccountName: devAccount,
-		AccountKey:  devKey,
+		AccountName: az.AccountName,
+		AccountKey:  az.AccountKey,
 		Container:   "t" + hex.EncodeToString(blobtest.RandomBytes(8)),
-		Endpoint:    endpoint,
+		Endpoint:    az.Endpoint,
 	}
 	s := newStore(t, cfg)
 	if _, err := s.client.Create(t.Context(), nil); err != nil {
@@ -429,7 +325,7 @@ func TestMisconfigured(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	ok := Config{AccountName: devAccount, AccountKey: devKey, Container: "images"}
+	ok := Config{AccountName: testservers.AzuriteAccount, AccountKey: testservers.AzuriteKey, Container: "images"}
 	tests := []struct {
 		name   string
 		modify func(*Config)
@@ -467,7 +363,7 @@ func TestNew(t *testing.T) {
 }
 
 func TestPresignInvalid(t *testing.T) {
-	s, err := New(t.Context(), Config{AccountName: devAccount, AccountKey: devKey, Container: "images"})
+	s, err := New(t.Context(), Config{AccountName: testservers.AzuriteAccount, AccountKey: testservers.AzuriteKey, Container: "images"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -490,11 +386,11 @@ func TestPresignInvalid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "/images/dir/a%20b.jpg"; p.Host != devAccount+".blob.core.windows.net" || p.EscapedPath() != want {
-		t.Errorf("URL %s: want host %s.blob.core.windows.net and path %s", u, devAccount, want)
+	if want := "/images/dir/a%20b.jpg"; p.Host != testservers.AzuriteAccount+".blob.core.windows.net" || p.EscapedPath() != want {
+		t.Errorf("URL %s: want host %s.blob.core.windows.net and path %s", u, testservers.AzuriteAccount, want)
 	}
-	if q := p.Query(); q.Get("sp") != "cw" || q.Get("sr") != "b" || q.Get("sig") == "" || q.Get("st") != "" {
-		t.Errorf("URL %s: want sp=cw, sr=b, a signature and no start time", u)
+	if q := p.Query(); q.Get("sp") != "cw" || q.Get("sr") != "b" || q.Get("sig") == "" || q.Get("st") != "" || q.Get("spr") != "https" {
+		t.Errorf("URL %s: want sp=cw, sr=b, spr=https, a signature and no start time", u)
 	}
 }
 

@@ -63,6 +63,7 @@ type Store struct {
 	client   *http.Client
 	clock    idproof.Clock
 	pageSize int // List page size (max-keys); 0 lets the service choose
+	backoff  time.Duration
 }
 
 var _ idproof.BlobStore = (*Store)(nil)
@@ -113,7 +114,7 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	if clock == nil {
 		clock = idproof.SystemClock{}
 	}
-	return &Store{bucket: cfg.Bucket, email: cfg.ClientEmail, key: key, endpoint: endpoint, client: client, clock: clock}, nil
+	return &Store{bucket: cfg.Bucket, email: cfg.ClientEmail, key: key, endpoint: endpoint, client: client, clock: clock, backoff: 200 * time.Millisecond}, nil
 }
 
 // PresignPut returns a V4 signed URL for a PUT of key. The Content-Type
@@ -184,15 +185,14 @@ func (s *Store) Open(ctx context.Context, key string) (io.ReadCloser, int64, err
 	if err != nil {
 		return nil, 0, err
 	}
-	switch resp.StatusCode {
-	case http.StatusOK:
+	if resp.StatusCode == http.StatusOK {
 		return resp.Body, resp.ContentLength, nil
-	case http.StatusNotFound:
-		drain(resp)
-		return nil, 0, idproof.Errorf(idproof.ENOTFOUND, "object %s not found", key)
 	}
 	defer drain(resp)
-	return nil, 0, s.fail("open", key, resp)
+	if err := s.fail("open", key, resp); !isNoSuchKey(err) {
+		return nil, 0, err
+	}
+	return nil, 0, idproof.Errorf(idproof.ENOTFOUND, "object %s not found", key)
 }
 
 // Delete removes an object; a missing object is not an error.
@@ -205,11 +205,13 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 		return err
 	}
 	defer drain(resp)
-	switch resp.StatusCode {
-	case http.StatusNoContent, http.StatusOK, http.StatusNotFound:
+	if resp.StatusCode == http.StatusNoContent || resp.StatusCode == http.StatusOK {
 		return nil
 	}
-	return s.fail("delete", key, resp)
+	if err := s.fail("delete", key, resp); !isNoSuchKey(err) {
+		return err
+	}
+	return nil
 }
 
 // listResult is the part of the XML API's ListBucketResult that List uses.
@@ -285,7 +287,7 @@ func (s *Store) do(ctx context.Context, method, object string, query url.Values,
 		}
 	}
 	retry := body == nil || rewindable
-	delay := 200 * time.Millisecond
+	delay := s.backoff
 	for attempt := 1; ; attempt++ {
 		u, err := s.sign(method, object, headers, query, requestTTL)
 		if err != nil {
@@ -347,10 +349,25 @@ func (s *Store) netErr(op string, err error) error {
 	return fmt.Errorf("%w: gcs: %s: %w", unavailable(), op, err)
 }
 
-// apiError is the XML API's error body.
+// apiError is an error response of the XML API.
 type apiError struct {
+	Op      string `xml:"-"`
+	Key     string `xml:"-"`
+	Status  int    `xml:"-"`
 	Code    string `xml:"Code"`
 	Message string `xml:"Message"`
+}
+
+func (e *apiError) Error() string {
+	return fmt.Sprintf("gcs: %s %s: %d %s: %s", e.Op, e.Key, e.Status, e.Code, e.Message)
+}
+
+// isNoSuchKey reports whether err is a 404 for the object rather than for
+// the bucket: a missing bucket is a misconfiguration that must not pass for
+// a missing (or successfully deleted) object.
+func isNoSuchKey(err error) bool {
+	var e *apiError
+	return errors.As(err, &e) && e.Status == http.StatusNotFound && e.Code != "NoSuchBucket"
 }
 
 // fail turns an unexpected response into an error: throttling and server
@@ -358,14 +375,14 @@ type apiError struct {
 // bucket) is an internal misconfiguration. The service's code and message
 // go into the error for logs, not into the caller-safe message.
 func (s *Store) fail(op, key string, resp *http.Response) error {
-	var e apiError
+	e := &apiError{}
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	_ = xml.Unmarshal(b, &e)
-	err := fmt.Errorf("gcs: %s %s: %s %s: %s", op, key, resp.Status, e.Code, e.Message)
+	_ = xml.Unmarshal(b, e)
+	e.Op, e.Key, e.Status = op, key, resp.StatusCode
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
-		return fmt.Errorf("%w: %w", unavailable(), err)
+		return fmt.Errorf("%w: %w", unavailable(), e)
 	}
-	return err
+	return e
 }
 
 func unavailable() error {

@@ -60,6 +60,7 @@ func newStore(t *testing.T, cfg Config) *Store {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
+	s.backoff = time.Millisecond // retries are tested, not their pacing
 	return s
 }
 
@@ -92,7 +93,7 @@ func TestVerifierAcceptsVectors(t *testing.T) {
 				t.Fatal(err)
 			}
 			for k, val := range v.Headers {
-				req.Header[k] = []string{val}
+				req.Header.Add(k, val)
 			}
 			if err := fake.verify(req); err != nil {
 				t.Errorf("verify: %v", err)
@@ -349,6 +350,9 @@ func TestMisconfigured(t *testing.T) {
 			}
 			if _, err := s.List(t.Context(), ""); err == nil {
 				t.Error("List succeeded")
+			}
+			if err := s.Delete(t.Context(), "a.jpg"); err == nil {
+				t.Error("Delete succeeded")
 			}
 		})
 	}
