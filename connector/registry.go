@@ -6,10 +6,13 @@ package connector
 
 import (
 	"encoding/json"
+	"net/http"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/idproof/idproof"
+	"github.com/idproof/idproof/netguard"
 )
 
 // Info is one capability a connector type advertises in GET /info.
@@ -18,25 +21,54 @@ type Info struct {
 	DocType      string `json:"docType"`
 }
 
+// Config is what a connector is built from.
+type Config struct {
+	// Connector is connector.config of the session or verification
+	// configuration: vendor endpoints and credentials.
+	Connector json.RawMessage
+	// Verification is verification.config: per-verification options.
+	Verification json.RawMessage
+	// HTTP is the client for outbound calls. It refuses private, loopback
+	// and link-local targets unless the server allows them.
+	HTTP *http.Client
+	// AllowPrivate tells whether such targets (and plain http) are allowed,
+	// for checking configured URLs up front with netguard.CheckURL.
+	AllowPrivate bool
+}
+
 // Type describes a connector type.
 type Type struct {
 	ID string
-	// New builds a connector from the connector object's config. It must
-	// reject a config it cannot use with an EINVALID error naming the field.
-	New func(config json.RawMessage) (idproof.Connector, error)
+	// New builds a connector. It must reject a configuration it cannot use
+	// with an EINVALID error naming the field, without network calls: it
+	// runs when a configuration is stored and when a session is created.
+	New func(cfg Config) (idproof.Connector, error)
 	// Infos are the (verifierType, docType) pairs the type handles.
 	Infos []Info
 }
 
 // Registry maps connector type ids to their constructors.
-type Registry struct{ types map[string]Type }
+type Registry struct {
+	types        map[string]Type
+	client       *http.Client
+	allowPrivate bool
+}
 
-// NewRegistry returns a registry holding types.
+// NewRegistry returns a registry holding types, whose connectors call out
+// through a guarded client (no private targets).
 func NewRegistry(types ...Type) *Registry {
 	r := &Registry{types: map[string]Type{}}
 	for _, t := range types {
 		r.Register(t)
 	}
+	return r.WithNetwork(false)
+}
+
+// WithNetwork sets whether connectors may reach private, loopback and
+// link-local addresses and plain http (tests, on-premises vendors).
+func (r *Registry) WithNetwork(allowPrivate bool) *Registry {
+	r.allowPrivate = allowPrivate
+	r.client = netguard.Client(netguard.Options{AllowPrivate: allowPrivate, Timeout: 90 * time.Second})
 	return r
 }
 
@@ -48,17 +80,30 @@ func (r *Registry) Register(t Type) {
 	r.types[t.ID] = t
 }
 
-// New builds the connector described by spec.
-func (r *Registry) New(spec idproof.ConnectorSpec) (idproof.Connector, error) {
+// New builds the connector described by spec, with the verification
+// object's config (may be empty).
+func (r *Registry) New(spec idproof.ConnectorSpec, verification json.RawMessage) (idproof.Connector, error) {
 	t, ok := r.types[spec.Type]
 	if !ok {
 		return nil, idproof.Errorf(idproof.EINVALID, "connector.type %q is not known; known types: %s", spec.Type, strings.Join(r.IDs(), ", "))
 	}
-	return t.New(spec.Config)
+	return t.New(Config{Connector: spec.Config, Verification: verificationConfig(verification), HTTP: r.client, AllowPrivate: r.allowPrivate})
 }
 
-// ParseSpec decodes a connector object and checks that it can be built.
-func (r *Registry) ParseSpec(raw json.RawMessage) (idproof.ConnectorSpec, error) {
+// verificationConfig extracts config from a verification object.
+func verificationConfig(verification json.RawMessage) json.RawMessage {
+	var v struct {
+		Config json.RawMessage `json:"config"`
+	}
+	if json.Unmarshal(verification, &v) != nil {
+		return nil
+	}
+	return v.Config
+}
+
+// ParseSpec decodes a connector object and checks that it can be built
+// with the given verification object.
+func (r *Registry) ParseSpec(raw, verification json.RawMessage) (idproof.ConnectorSpec, error) {
 	var spec idproof.ConnectorSpec
 	if len(raw) == 0 {
 		return spec, idproof.Errorf(idproof.EINVALID, "connector is required")
@@ -69,7 +114,7 @@ func (r *Registry) ParseSpec(raw json.RawMessage) (idproof.ConnectorSpec, error)
 	if spec.Type == "" {
 		return spec, idproof.Errorf(idproof.EINVALID, "connector.type is required")
 	}
-	_, err := r.New(spec)
+	_, err := r.New(spec, verification)
 	return spec, err
 }
 

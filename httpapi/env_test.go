@@ -112,7 +112,7 @@ func newEnv(t testing.TB, open func(t testing.TB) idproof.Store, edit ...func(*h
 		t.Fatal(err)
 	}
 	buckets := &blob.Resolver{Buckets: st, Keyring: kr, Opener: &blob.Opener{Local: localBlob, AllowPrivate: true}}
-	engine := &proofing.Engine{Store: st, Keyring: kr, Connectors: connector.NewRegistry(sandbox.Type(), native.Type()),
+	engine := &proofing.Engine{Store: st, Keyring: kr, Connectors: connector.NewRegistry(sandbox.Type(), native.Type()).WithNetwork(true),
 		Signer: signer, Clock: clock, Blobs: buckets.Resolve, PublicURL: cfg.PublicURL, ServerPublicKey: keys.PublicKey()}
 	ad.ValidateConfig = engine.ValidateConfig
 	srv.Config.Handler = httpapi.New(cfg, httpapi.Deps{Store: st, Keys: keys, Admin: ad, Clock: clock,

@@ -147,7 +147,7 @@ func (e *Engine) resolveConfig(ctx context.Context, tenant *idproof.Tenant, comm
 		}
 		connector, verification = req.Connector, req.Verification
 	}
-	if _, err := e.Connectors.ParseSpec(connector); err != nil {
+	if _, err := e.Connectors.ParseSpec(connector, verification); err != nil {
 		return nil, nil, "", err
 	}
 	return connector, verification, dvcID, nil
@@ -171,7 +171,7 @@ func checkLengths(fields map[string]string) error {
 // the connector can be built and the verification settings parse. It is
 // admin.Service.ValidateConfig.
 func (e *Engine) ValidateConfig(connector, verification json.RawMessage) error {
-	if _, err := e.Connectors.ParseSpec(connector); err != nil {
+	if _, err := e.Connectors.ParseSpec(connector, verification); err != nil {
 		return err
 	}
 	_, err := ParseSettings(verification)

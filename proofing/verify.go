@@ -63,7 +63,7 @@ func (e *Engine) runConnector(ctx context.Context, s *idproof.Session, d *Data, 
 	if d.Settings.Skip {
 		return notPerformed(spec.Type, ReasonNotPerformed, "verification is skipped by the configuration")
 	}
-	conn, err := e.Connectors.New(spec)
+	conn, err := e.Connectors.New(spec, d.Verification)
 	if err != nil {
 		return notPerformed(spec.Type, ReasonConnectorError, idproof.ErrorMessage(err))
 	}

@@ -93,7 +93,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	buckets := &blob.Resolver{Buckets: b.store, Keyring: b.keyring, Opener: &blob.Opener{Local: localBlob, AllowPrivate: *allowPrivate}}
 	engine := &proofing.Engine{
-		Store: b.store, Keyring: b.keyring, Connectors: connectors(), Signer: signer, Clock: idproof.SystemClock{},
+		Store: b.store, Keyring: b.keyring, Connectors: connectors().WithNetwork(*allowPrivate), Signer: signer, Clock: idproof.SystemClock{},
 		Blobs: buckets.Resolve, PublicURL: base, ServerPublicKey: keys.PublicKey(), Log: log,
 	}
 	b.admin.ValidateConfig = engine.ValidateConfig

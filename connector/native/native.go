@@ -7,7 +7,6 @@ package native
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/idproof/idproof"
 	"github.com/idproof/idproof/connector"
@@ -23,7 +22,7 @@ const Version = "0"
 func Type() connector.Type {
 	return connector.Type{
 		ID:  TypeID,
-		New: func(json.RawMessage) (idproof.Connector, error) { return Connector{}, nil },
+		New: func(connector.Config) (idproof.Connector, error) { return Connector{}, nil },
 		Infos: []connector.Info{
 			{VerifierType: TypeID, DocType: idproof.DocDriversLicense},
 			{VerifierType: TypeID, DocType: idproof.DocIDCard},

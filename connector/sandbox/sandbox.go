@@ -34,7 +34,7 @@ const Version = "1"
 func Type() connector.Type {
 	return connector.Type{
 		ID:  TypeID,
-		New: func(json.RawMessage) (idproof.Connector, error) { return Connector{}, nil },
+		New: func(connector.Config) (idproof.Connector, error) { return Connector{}, nil },
 		Infos: []connector.Info{
 			{VerifierType: TypeID, DocType: idproof.DocDriversLicense},
 			{VerifierType: TypeID, DocType: idproof.DocIDCard},
