@@ -118,6 +118,10 @@ func (r *Registry) ParseSpec(raw, verification json.RawMessage) (idproof.Connect
 	return spec, err
 }
 
+// HTTPClient is the guarded client connectors call out with; the server
+// uses it too for the images a request names by URL.
+func (r *Registry) HTTPClient() *http.Client { return r.client }
+
 // IDs lists the registered type ids, sorted.
 func (r *Registry) IDs() []string {
 	ids := make([]string, 0, len(r.types))

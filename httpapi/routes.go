@@ -37,6 +37,7 @@ func (s *Server) routes() []route {
 		{pattern: "POST /document_share_session/result", class: service, handle: s.sessionResult, sealReply: true},
 		{pattern: "POST /v3/document_share_session/result", class: service, handle: s.sessionResultV3, sealReply: true},
 		{pattern: "POST /proofingsession/fetch", class: service, handle: s.fetchSessions},
+		{pattern: "POST /verify", class: service, handle: s.verifyDocument, sealReply: true, maxBody: inlineImagesBody},
 
 		// Sessions, for the end user's browser (the session id is the capability).
 		{pattern: "GET /proofingsession/{sessionId}", class: session, handle: s.sessionDetails},

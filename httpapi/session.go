@@ -178,3 +178,17 @@ func (s *Server) jwks(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	return s.reply(w, r, http.StatusOK, s.signer.JWKS())
 }
+
+// verifyDocument checks one document synchronously and returns its signed
+// certificate.
+func (s *Server) verifyDocument(w http.ResponseWriter, r *http.Request) error {
+	var req proofing.DocumentRequest
+	if err := s.decode(r, &req); err != nil {
+		return err
+	}
+	cert, err := s.engine.VerifyDocument(r.Context(), callerFrom(r.Context()).License, req, s.engine.Connectors.HTTPClient())
+	if err != nil {
+		return err
+	}
+	return s.reply(w, r, http.StatusOK, cert)
+}

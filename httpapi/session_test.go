@@ -243,9 +243,18 @@ func (e *env) otherTenantClient(t testing.TB) *client.Client {
 	return e.client(t, key)
 }
 
-// verifyProof checks a proof_jwt the way a relying party would: the JWK Set
-// from the server, an ordinary JWT library.
+// verifyProof checks a passing session's proof_jwt.
 func verifyProof(t *testing.T, e *env, token, sessionID string) {
+	t.Helper()
+	if c := verifyProofClaims(t, e, token, sessionID, "COMPLETED_PASS"); c["sandbox"] != true {
+		t.Fatalf("claims %v", c)
+	}
+}
+
+// verifyProofClaims checks a proof_jwt the way a relying party would — the
+// JWK Set from the server, an ordinary JWT library, the key its kid names —
+// and returns its claims.
+func verifyProofClaims(t *testing.T, e *env, token, subject, result string) jwt.MapClaims {
 	t.Helper()
 	resp, err := http.Get(e.url + "/.well-known/jwks.json")
 	if err != nil {
@@ -264,10 +273,11 @@ func verifyProof(t *testing.T, e *env, token, sessionID string) {
 		return keys[0].Key, nil
 	}, jwt.WithValidMethods([]string{"ES256"}))
 	if err != nil {
-		t.Fatalf("proof_jwt does not verify: %v", err)
+		t.Fatalf("token does not verify: %v", err)
 	}
-	claims := tok.Claims.(jwt.MapClaims)
-	if claims["sub"] != sessionID || claims["resultStatus"] != "COMPLETED_PASS" || claims["sandbox"] != true {
-		t.Fatalf("claims %v", claims)
+	c := tok.Claims.(jwt.MapClaims)
+	if c["sub"] != subject || c["resultStatus"] != result {
+		t.Fatalf("claims %v", c)
 	}
+	return c
 }
