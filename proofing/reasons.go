@@ -18,6 +18,15 @@ const (
 	ReasonAbandoned           = "IDV0031" // the session was abandoned
 	ReasonDeclined            = "IDV0032" // the user declined
 	ReasonRetryCancelled      = "IDV0033" // the user gave up after a failed attempt
+	ReasonMismatch            = "IDV0040" // two sources of the same field disagree
+	ReasonImageQuality        = "IDV0041" // resolution, blur or glare out of bounds
+	ReasonNoFace              = "IDV0042" // no face where one is needed
+	ReasonManyFaces           = "IDV0043" // more than one face
+	ReasonDocumentExpired     = "IDV0044" // the document is past its expiry date
+	ReasonBirthDate           = "IDV0045" // the birth date is implausible
+	ReasonMRZInvalid          = "IDV0046" // the MRZ fails its check digits or format
+	ReasonBarcodeInvalid      = "IDV0047" // the barcode is missing or its data is invalid
+	ReasonMRZUnreadable       = "IDV0048" // no MRZ could be read from the image
 )
 
 // Reasons maps each code to its description.
@@ -34,6 +43,15 @@ var Reasons = map[string]string{
 	ReasonAbandoned:           "the session was abandoned (no activity)",
 	ReasonDeclined:            "the user declined the session",
 	ReasonRetryCancelled:      "the user cancelled the retry after a failed attempt",
+	ReasonMismatch:            "two sources of the same field disagree",
+	ReasonImageQuality:        "the image's resolution, sharpness or glare is out of bounds",
+	ReasonNoFace:              "no face was found where one is needed",
+	ReasonManyFaces:           "more than one face was found",
+	ReasonDocumentExpired:     "the document has expired",
+	ReasonBirthDate:           "the birth date is implausible",
+	ReasonMRZInvalid:          "the MRZ fails its format or check digits",
+	ReasonBarcodeInvalid:      "the barcode is missing or its data is invalid",
+	ReasonMRZUnreadable:       "no MRZ could be read from the image",
 }
 
 // moduleFailed is the vendor's message for a failed check.
