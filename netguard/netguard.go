@@ -65,7 +65,7 @@ func Client(o Options) *http.Client {
 		MaxIdleConns:          100,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
-		ResponseHeaderTimeout: 30 * time.Second,
+		ResponseHeaderTimeout: o.Timeout, // vendors may think for a while before answering
 	}
 	return &http.Client{Transport: t, Timeout: o.Timeout}
 }

@@ -19,6 +19,8 @@ import (
 	"github.com/idproof/idproof/blob"
 	"github.com/idproof/idproof/blob/local"
 	"github.com/idproof/idproof/connector"
+	"github.com/idproof/idproof/connector/authenticid"
+	"github.com/idproof/idproof/connector/microblink"
 	"github.com/idproof/idproof/connector/native"
 	"github.com/idproof/idproof/connector/sandbox"
 	"github.com/idproof/idproof/httpapi"
@@ -198,5 +200,5 @@ func purgeRequestIDs(ctx context.Context, st idproof.ReplayStore, log *slog.Logg
 
 // connectors is the registry of connector types this binary offers.
 func connectors() *connector.Registry {
-	return connector.NewRegistry(sandbox.Type(), native.Type())
+	return connector.NewRegistry(sandbox.Type(), native.Type(), microblink.Type(), authenticid.Type())
 }
