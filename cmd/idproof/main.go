@@ -33,6 +33,7 @@ func commands() []command {
 		{"license", "create, list, disable or expire licenses through the API", runLicense},
 		{"dvc", "put, list, get or delete verification configurations through the API", runDVC},
 		{"keys", "generate a secp256k1 key pair in the wire format", runKeys},
+		{"parse", "parse raw MRZ lines or an AAMVA barcode payload from standard input and print it as JSON", runParse},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -1,0 +1,177 @@
+// Package aamva parses the PDF417 payload on the back of North American
+// driver licenses and ID cards, as laid out by the AAMVA DL/ID Card Design
+// Standard (versions 01 through 10 and later).
+//
+// The payload is untrusted input read off a card that may be damaged, forged
+// or issued by a jurisdiction that bends the standard, so the parser never
+// trusts lengths or offsets it reads: it locates subfiles by their designator
+// type, keeps every element it finds, and reports what is missing or
+// malformed instead of failing outright. Only a payload that is not an AAMVA
+// payload at all makes Parse return an error.
+package aamva
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrNotAAMVA is wrapped by the error Parse returns when the data does not
+// start with a readable AAMVA header.
+var ErrNotAAMVA = errors.New("aamva: not an AAMVA DL/ID payload")
+
+// Element is one data element of a subfile: a three-character element ID
+// such as "DAQ" and its value with trailing padding removed.
+type Element struct {
+	ID    string
+	Value string
+}
+
+// Subfile is one subfile of the payload as it was found, before any
+// interpretation. Values such as "NONE" are kept verbatim here; only the
+// typed fields of Result treat them as absent.
+type Subfile struct {
+	// Type is the two-character subfile type: "DL", "ID", or a
+	// jurisdiction-specific type such as "ZV".
+	Type string
+	// Elements maps element IDs to values. When an ID repeats, the first
+	// occurrence wins; Ordered still has every occurrence.
+	Elements map[string]string
+	// Ordered lists the elements in payload order.
+	Ordered []Element
+}
+
+// Date is a calendar date without a time zone, as printed on a card.
+type Date struct {
+	Year, Month, Day int
+}
+
+// IsZero reports whether the date is absent.
+func (d Date) IsZero() bool { return d == Date{} }
+
+// String formats the date as YYYY-MM-DD, or "" when it is absent.
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+}
+
+// Time returns midnight UTC at the start of the date.
+func (d Date) Time() time.Time {
+	return time.Date(d.Year, time.Month(d.Month), d.Day, 0, 0, 0, 0, time.UTC)
+}
+
+// Result is a parsed payload: the header, every subfile found, and typed
+// fields taken from the DL or ID subfile.
+type Result struct {
+	// Version is the AAMVA version number from the header (1 = DL/ID-2000,
+	// 10 = the 2020 standard). Later versions are kept as read.
+	Version int
+	// JurisdictionVersion is the jurisdiction's own version number; 0 for
+	// version 1 payloads, whose header has no such field.
+	JurisdictionVersion int
+	// IIN is the six-digit issuer identification number.
+	IIN string
+	// Issuer is the jurisdiction code ("VA", "ON") that owns the IIN, or ""
+	// when the IIN is not in the built-in table.
+	Issuer string
+
+	// Subfiles holds every subfile found, in payload order.
+	Subfiles []Subfile
+
+	// DocumentType is the type of the subfile the fields below come from:
+	// "DL", "ID", or "" when the payload has neither.
+	DocumentType string
+
+	DocumentNumber string // DAQ
+	FamilyName     string // DCS, or the first part of the version 1 DAA
+	FirstName      string // DAC, or from DCT/DAA on older versions
+	MiddleName     string // DAD, or from DCT/DAA on older versions
+	Suffix         string // DCU (DAE on version 1)
+
+	BirthDate  Date // DBB
+	ExpiryDate Date // DBA
+	IssueDate  Date // DBD
+
+	// Sex is "M", "F", "X" (not specified), or "" when absent or unknown.
+	Sex string
+
+	EyeColor   string // DAY, ANSI D-20 code such as "BRO"
+	Height     string // DAU as printed, e.g. "068 in" or "175 cm"
+	Street     string // DAG
+	City       string // DAI
+	State      string // DAJ
+	PostalCode string // DAK, trailing padding removed
+	Country    string // DCG, "USA" or "CAN"
+
+	DocumentDiscriminator string // DCF
+
+	// The truncation indicators DDE, DDF and DDG: true when the issuer
+	// shortened the name to fit the card ("T").
+	FamilyNameTruncated bool
+	FirstNameTruncated  bool
+	MiddleNameTruncated bool
+
+	errs     []string
+	warnings []string
+}
+
+// Errors lists why the payload is not valid: a missing DL/ID subfile, or a
+// required element that is absent or malformed. Each message names the
+// element, e.g. "DBB birth date 13251986 is not a date".
+func (r *Result) Errors() []string { return append([]string(nil), r.errs...) }
+
+// Warnings lists departures from the standard that the parser worked
+// around, such as header offsets that do not match where a subfile really
+// is. Real cards produce many of these, so they do not affect Valid.
+func (r *Result) Warnings() []string { return append([]string(nil), r.warnings...) }
+
+// Valid reports whether the payload has a DL or ID subfile with a document
+// number, names, a birth date and an expiry date, all well-formed.
+func (r *Result) Valid() bool { return len(r.errs) == 0 }
+
+// Subfile returns the first subfile of the given type, or nil.
+func (r *Result) Subfile(typ string) *Subfile {
+	for i := range r.Subfiles {
+		if r.Subfiles[i].Type == typ {
+			return &r.Subfiles[i]
+		}
+	}
+	return nil
+}
+
+func (r *Result) errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
+
+func (r *Result) warnf(format string, args ...any) {
+	// A hostile payload could otherwise produce one warning per byte.
+	const maxWarnings = 50
+	if len(r.warnings) < maxWarnings {
+		r.warnings = append(r.warnings, fmt.Sprintf(format, args...))
+	}
+}
+
+// Parse parses an AAMVA DL/ID payload as decoded from the PDF417 barcode.
+// It returns an error wrapping ErrNotAAMVA only when the header cannot be
+// read; every other problem is reported through Result.Errors and
+// Result.Warnings so that callers can still show what was found.
+func Parse(data []byte) (*Result, error) {
+	h, err := parseHeader(data)
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{
+		Version:             h.version,
+		JurisdictionVersion: h.jurVersion,
+		IIN:                 h.iin,
+	}
+	if j, ok := LookupIIN(h.iin); ok {
+		r.Issuer = j.Code
+	}
+	r.warnings = append(r.warnings, h.warnings...)
+	r.Subfiles = locateSubfiles(h, r)
+	r.interpret(h)
+	return r, nil
+}

@@ -1,0 +1,84 @@
+package aamva
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// requireZXing returns the paths of ZXingWriter and ZXingReader (Debian
+// package zxing-cpp-tools). Without them the test is skipped, except in CI,
+// where a missing tool must not pass silently.
+func requireZXing(t *testing.T) (writer, reader string) {
+	t.Helper()
+	w, errW := exec.LookPath("ZXingWriter")
+	r, errR := exec.LookPath("ZXingReader")
+	if errW != nil || errR != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("ZXingWriter/ZXingReader not found; CI must run: apt-get install -y zxing-cpp-tools")
+		}
+		t.Skip("ZXingWriter/ZXingReader not installed (apt-get install zxing-cpp-tools)")
+	}
+	return w, r
+}
+
+// TestPDF417RoundTrip prints payloads as PDF417 images and reads them back,
+// proving that what the parser sees from a real decoder is byte for byte
+// what was encoded, control characters and padding included.
+func TestPDF417RoundTrip(t *testing.T) {
+	t.Parallel()
+	writer, reader := requireZXing(t)
+	for name, payload := range map[string]string{
+		"v10 sample": sample,
+		"v1":         payloadV1,
+		"canada":     payloadCanada,
+		"v8":         payloadV8,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+			defer cancel()
+			png := filepath.Join(t.TempDir(), "barcode.png")
+			// The payload goes in as an argument: it is ASCII, and
+			// exec passes control characters through untouched.
+			if out, err := exec.CommandContext(ctx, writer, "PDF417", payload, png).CombinedOutput(); err != nil {
+				t.Fatalf("ZXingWriter: %v\n%s", err, out)
+			}
+			var stderr bytes.Buffer
+			cmd := exec.CommandContext(ctx, reader, "-format", "PDF417", "-bytes", png)
+			cmd.Stderr = &stderr
+			got, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("ZXingReader: %v\n%s", err, stderr.Bytes())
+			}
+			if diff := cmp.Diff(payload, string(got)); diff != "" {
+				t.Fatalf("decoded bytes differ (-encoded +decoded):\n%s", diff)
+			}
+			want, err := Parse([]byte(payload))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := Parse(got)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, r, cmp.AllowUnexported(Result{})); diff != "" {
+				t.Errorf("parse of decoded payload (-want +got):\n%s", diff)
+			}
+			if !r.Valid() {
+				t.Errorf("decoded payload not valid: %q", r.Errors())
+			}
+			if name == "v10 sample" {
+				if diff := cmp.Diff(sampleWant, *r, typedOnly); diff != "" {
+					t.Errorf("typed fields (-want +got):\n%s", diff)
+				}
+			}
+		})
+	}
+}

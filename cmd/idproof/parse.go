@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/idproof/idproof/aamva"
+	"github.com/idproof/idproof/mrz"
+)
+
+const parseUsage = `usage:
+  idproof parse mrz   < ZONE.txt
+  idproof parse aamva < PAYLOAD
+
+mrz reads the machine readable zone of a passport or ID card (TD1, TD2 or
+TD3; lines separated by newlines, or run together). aamva reads the decoded
+PDF417 payload of a North American driver license or ID card, byte for byte.
+The result is printed as JSON with "valid" and "errors"; the command fails,
+giving the reasons, when the input cannot be parsed or is not valid.`
+
+// stdin is where parse reads its input; tests replace it.
+var stdin io.Reader = os.Stdin
+
+// maxParseInput bounds what parse reads: a zone is under 100 bytes and a
+// barcode payload a few kilobytes, so more is a mistake, not a document.
+const maxParseInput = 1 << 20
+
+func runParse(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || (args[0] != "mrz" && args[0] != "aamva") {
+		fmt.Fprintln(stderr, parseUsage)
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+			return flag.ErrHelp
+		}
+		return usageError{"parse needs one of: mrz, aamva"}
+	}
+	kind := args[0]
+	set := flag.NewFlagSet("parse "+kind, flag.ContinueOnError)
+	set.SetOutput(stderr)
+	set.Usage = func() { fmt.Fprintln(stderr, parseUsage) }
+	if err := set.Parse(args[1:]); err != nil {
+		return err
+	}
+	if set.NArg() > 0 {
+		return usageError{fmt.Sprintf("parse %s reads standard input and takes no arguments", kind)}
+	}
+	data, err := io.ReadAll(io.LimitReader(stdin, maxParseInput+1))
+	if err != nil {
+		return fmt.Errorf("parse %s: reading standard input: %w", kind, err)
+	}
+	if len(data) > maxParseInput {
+		return fmt.Errorf("parse %s: input is larger than %d bytes", kind, maxParseInput)
+	}
+	if kind == "mrz" {
+		return parseMRZ(data, stdout)
+	}
+	return parseAAMVA(data, stdout)
+}
+
+func parseMRZ(data []byte, stdout io.Writer) error {
+	r, err := mrz.Parse(string(data))
+	if err != nil {
+		return err // already says "mrz: ..."
+	}
+	errs := r.Errors()
+	return printParsed(stdout, "mrz", struct {
+		*mrz.Result
+		Valid  bool     `json:"valid"`
+		Errors []string `json:"errors"`
+	}{r, r.Valid(), orEmpty(errs)}, r.Valid(), errs)
+}
+
+func parseAAMVA(data []byte, stdout io.Writer) error {
+	r, err := aamva.Parse(data)
+	if err != nil {
+		return err // already says "aamva: ..."
+	}
+	errs := r.Errors()
+	return printParsed(stdout, "aamva", struct {
+		*aamva.Result
+		Valid  bool     `json:"valid"`
+		Errors []string `json:"errors"`
+	}{r, r.Valid(), orEmpty(errs)}, r.Valid(), errs)
+}
+
+// printParsed prints the result, and fails with the reasons when there are
+// any: the JSON still goes out first, so a caller sees what was read.
+func printParsed(stdout io.Writer, kind string, v any, valid bool, errs []string) error {
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // the MRZ filler '<' is data, not markup
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	if !valid {
+		return fmt.Errorf("parse %s: not valid: %s", kind, strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+// orEmpty makes an empty list print as [] rather than null.
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
