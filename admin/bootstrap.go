@@ -44,7 +44,10 @@ var (
 	DefaultConnector    = json.RawMessage(`{"type":"native","config":{}}`)
 	SandboxConnector    = json.RawMessage(`{"type":"sandbox","config":{}}`)
 	SandboxVerification = json.RawMessage(`{"tag":"sandbox","config":{"verifier":"sandbox","expireSessionInMin":60,"abandonSessionInMin":15,"maxRetries":3,"checks":["document_liveness_front","document_liveness_back","selfie_liveness","face_compare"]}}`)
-	DefaultVerification = json.RawMessage(`{"tag":"default","config":{"verifier":"native","skip":false,"debug":false,"expireSessionInMin":60,"abandonSessionInMin":15,"maxRetries":3,"checks":["document_liveness_front","document_liveness_back","selfie_liveness","face_compare","fraud_detection"]}}`)
+	// The built-in verifier's default asks for the checks it can perform:
+	// face comparison and liveness need a model it does not have, so asking
+	// for them would end every session NOT_PERFORMED.
+	DefaultVerification = json.RawMessage(`{"tag":"default","config":{"verifier":"native","skip":false,"debug":false,"expireSessionInMin":60,"abandonSessionInMin":15,"maxRetries":3,"checks":["document_liveness_front","document_liveness_back","fraud_detection"]}}`)
 )
 
 // Bootstrap creates, or finds when run again, a tenant, its default

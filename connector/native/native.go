@@ -1,28 +1,50 @@
-// Package native is the built-in, vendor-free verifier.
+// Package native is the built-in, vendor-free verifier. It checks what a
+// server can check without a vendor or a trained model:
 //
-// This version checks nothing yet: every requested check is reported
-// NOT_PERFORMED with a reason, so a session that relies on it ends
-// COMPLETED_NOT_PERFORMED and never passes by default.
+//   - image quality (resolution, sharpness, glare) of every side;
+//   - exactly one face on the document front and on the selfie;
+//   - the MRZ, read from the image by this server and validated (check
+//     digits, composite, dates) for passports and ID cards;
+//   - a PDF417 symbol present on the back of driver's licenses, and the
+//     AAMVA payload the capture client read from it;
+//   - cross-checks between the capture client's front-side extraction,
+//     the MRZ and the barcode (names, document number, dates), expiry and
+//     birth-date plausibility.
+//
+// What the capture client extracted is only ever compared against other
+// evidence; it never passes a check on its own. An MRZ the server cannot
+// read from the image leaves the MRZ check NOT_PERFORMED even when the
+// client sent one. Face comparison and passive liveness need a model that
+// no Go module ships: they report NOT_PERFORMED with a reason, never a pass.
 package native
 
 import (
 	"context"
+	"encoding/json"
+	"time"
 
 	"github.com/idproof/idproof"
 	"github.com/idproof/idproof/connector"
+	"github.com/idproof/idproof/docimage"
 )
 
 // TypeID is the connector type id.
 const TypeID = "native"
 
 // Version is reported in every check.
-const Version = "0"
+const Version = "1"
+
+// Options are the verification.config fields the built-in verifier reads.
+type Options struct {
+	MinAgeYears int `json:"minAgeYears"` // refuse holders younger than this (0: no minimum)
+	MaxAgeYears int `json:"maxAgeYears"` // birth dates implying an older holder are implausible (default 120)
+}
 
 // Type registers the built-in verifier.
 func Type() connector.Type {
 	return connector.Type{
 		ID:  TypeID,
-		New: func(connector.Config) (idproof.Connector, error) { return Connector{}, nil },
+		New: newConnector,
 		Infos: []connector.Info{
 			{VerifierType: TypeID, DocType: idproof.DocDriversLicense},
 			{VerifierType: TypeID, DocType: idproof.DocIDCard},
@@ -31,22 +53,46 @@ func Type() connector.Type {
 	}
 }
 
+func newConnector(cfg connector.Config) (idproof.Connector, error) {
+	o := Options{MaxAgeYears: 120}
+	if len(cfg.Verification) > 0 {
+		if err := json.Unmarshal(cfg.Verification, &o); err != nil {
+			return nil, idproof.Errorf(idproof.EINVALID, "verification.config: %v", err)
+		}
+	}
+	if o.MaxAgeYears == 0 {
+		o.MaxAgeYears = 120
+	}
+	if o.MinAgeYears < 0 || o.MinAgeYears > 100 || o.MaxAgeYears < 1 || o.MaxAgeYears > 150 || o.MinAgeYears >= o.MaxAgeYears {
+		return nil, idproof.Errorf(idproof.EINVALID, "verification.config.minAgeYears must be 0–100 and below maxAgeYears (1–150)")
+	}
+	return &Connector{opts: o, now: time.Now, thresholds: docimage.DefaultThresholds}, nil
+}
+
 // Connector is the built-in verifier.
-type Connector struct{}
+type Connector struct {
+	opts       Options
+	now        func() time.Time
+	thresholds docimage.Thresholds
+}
 
 // Type returns TypeID.
-func (Connector) Type() string { return TypeID }
+func (*Connector) Type() string { return TypeID }
 
-// Verify reports every check NOT_PERFORMED: IDV0016 when no image was
-// uploaded, IDV0022 (check not available) otherwise.
-func (Connector) Verify(_ context.Context, ev idproof.Evidence) (*idproof.Verdict, error) {
-	reason, msg := "IDV0022", "the built-in verifier cannot perform this check yet"
+// Verify checks the evidence; see the package comment.
+func (c *Connector) Verify(ctx context.Context, ev idproof.Evidence) (*idproof.Verdict, error) {
 	if len(ev.Images) == 0 {
-		reason, msg = "IDV0016", "no image was uploaded"
+		v := &idproof.Verdict{}
+		for _, name := range ev.Checks {
+			v.Checks = append(v.Checks, check(name, idproof.CheckNotPerformed, "IDV0016", "no image was uploaded"))
+		}
+		return v, nil
 	}
-	v := &idproof.Verdict{}
-	for _, name := range ev.Checks {
-		v.Checks = append(v.Checks, idproof.Check{Name: name, Result: idproof.CheckNotPerformed, Reason: reason, Message: msg, Connector: TypeID, Version: Version})
-	}
-	return v, nil
+	r := &run{c: c, ev: ev, now: c.now().UTC()}
+	r.checkSides(ctx)
+	return r.verdict(), nil
+}
+
+func check(name string, res idproof.CheckResult, reason, msg string) idproof.Check {
+	return idproof.Check{Name: name, Result: res, Reason: reason, Message: msg, Connector: TypeID, Version: Version}
 }

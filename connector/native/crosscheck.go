@@ -1,0 +1,219 @@
+package native
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/idproof/idproof"
+)
+
+// fields is one source's view of the holder and document.
+type fields struct {
+	source                      string
+	lastName, firstName, number string
+	birth, expiry               flexDate
+}
+
+// sources lists what is known, most trusted first: the MRZ this server
+// read, the barcode payload (whose symbol was seen on the image), the
+// client's MRZ, then the client's front-side extraction.
+func (r *run) sources() []fields {
+	var out []fields
+	if m := r.imageMRZ; m != nil {
+		out = append(out, fields{"the MRZ", m.PrimaryIdentifier, m.SecondaryIdentifier, m.DocumentNumber,
+			flexDate{m.BirthDate.Year, m.BirthDate.Month, m.BirthDate.Day}, flexDate{m.ExpiryDate.Year, m.ExpiryDate.Month, m.ExpiryDate.Day}})
+	}
+	if b := r.barcode; b != nil {
+		out = append(out, fields{"the barcode", b.FamilyName, strings.TrimSpace(b.FirstName + " " + b.MiddleName), b.DocumentNumber,
+			flexDate{b.BirthDate.Year, b.BirthDate.Month, b.BirthDate.Day}, flexDate{b.ExpiryDate.Year, b.ExpiryDate.Month, b.ExpiryDate.Day}})
+	}
+	if m := r.clientMRZ; m != nil && r.imageMRZ == nil {
+		out = append(out, fields{"the client's MRZ", m.PrimaryIdentifier, m.SecondaryIdentifier, m.DocumentNumber,
+			flexDate{m.BirthDate.Year, m.BirthDate.Month, m.BirthDate.Day}, flexDate{m.ExpiryDate.Year, m.ExpiryDate.Month, m.ExpiryDate.Day}})
+	}
+	c := r.client
+	if c.LastName != "" || c.DocumentNumber != "" || c.DateOfBirth.set() {
+		out = append(out, fields{"the front", c.LastName, c.FirstName, c.DocumentNumber, c.DateOfBirth, c.DateOfExpiry})
+	}
+	return out
+}
+
+// norm compares names and numbers the way documents print them: letters
+// and digits only, upper case (the MRZ has no spaces, accents or hyphens).
+func norm(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(s) {
+		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// crossChecks compares the front-side extraction with the document's own
+// data (MRZ or barcode): names, document number, dates.
+func (r *run) crossChecks() {
+	src := r.sources()
+	if len(src) < 2 {
+		return
+	}
+	ref, front := src[0], src[len(src)-1]
+	if front.source != "the front" {
+		front = src[1]
+	}
+	cmp := func(field, a, b string, prefix bool) {
+		na, nb := norm(a), norm(b)
+		if na == "" || nb == "" {
+			return
+		}
+		// The MRZ truncates long names; a prefix of the full name agrees.
+		ok := na == nb || (prefix && (strings.HasPrefix(na, nb) || strings.HasPrefix(nb, na)))
+		name := "native.cross_" + field
+		if ok {
+			r.fraud = append(r.fraud, check(name, idproof.CheckPass, "", fmt.Sprintf("%s: %s and %s agree", field, ref.source, front.source)))
+			return
+		}
+		r.fraud = append(r.fraud, check(name, idproof.CheckFail, "IDV0040",
+			fmt.Sprintf("%s: %s says %q, %s says %q", field, ref.source, a, front.source, b)))
+	}
+	cmp("lastName", ref.lastName, front.lastName, true)
+	cmp("firstName", firstWord(ref.firstName), firstWord(front.firstName), true)
+	cmp("documentNumber", ref.number, front.number, false)
+	cmp("dateOfBirth", ref.birth.String(), front.birth.String(), false)
+	cmp("dateOfExpiry", ref.expiry.String(), front.expiry.String(), false)
+}
+
+func firstWord(s string) string {
+	if f := strings.Fields(s); len(f) > 0 {
+		return f[0]
+	}
+	return ""
+}
+
+// dateChecks: the document is not expired and the birth date is plausible.
+func (r *run) dateChecks() {
+	var birth, expiry flexDate
+	for _, s := range r.sources() {
+		if !birth.set() {
+			birth = s.birth
+		}
+		if !expiry.set() {
+			expiry = s.expiry
+		}
+	}
+	today := time.Date(r.now.Year(), r.now.Month(), r.now.Day(), 0, 0, 0, 0, time.UTC)
+	if !expiry.set() {
+		r.front = append(r.front, check("native.expiry", idproof.CheckNotPerformed, "IDV0021", "no expiry date could be read"))
+	} else if exp := time.Date(expiry.Y, time.Month(expiry.M), expiry.D, 0, 0, 0, 0, time.UTC); exp.Before(today) {
+		r.front = append(r.front, check("native.expiry", idproof.CheckFail, "IDV0044", "the document expired on "+expiry.String()))
+	} else {
+		r.front = append(r.front, check("native.expiry", idproof.CheckPass, "", "valid until "+expiry.String()))
+	}
+	if !birth.set() {
+		r.front = append(r.front, check("native.birth_date", idproof.CheckNotPerformed, "IDV0021", "no birth date could be read"))
+		return
+	}
+	b := time.Date(birth.Y, time.Month(birth.M), birth.D, 0, 0, 0, 0, time.UTC)
+	age := today.Year() - b.Year()
+	if today.YearDay() < b.YearDay() {
+		age--
+	}
+	switch {
+	case b.After(today):
+		r.front = append(r.front, check("native.birth_date", idproof.CheckFail, "IDV0045", "the birth date "+birth.String()+" is in the future"))
+	case age > r.c.opts.MaxAgeYears:
+		r.front = append(r.front, check("native.birth_date", idproof.CheckFail, "IDV0045", fmt.Sprintf("the birth date %s means an age of %d", birth, age)))
+	case age < r.c.opts.MinAgeYears:
+		r.front = append(r.front, check("native.birth_date", idproof.CheckFail, "IDV0045", fmt.Sprintf("the holder is %d, younger than %d", age, r.c.opts.MinAgeYears)))
+	default:
+		r.front = append(r.front, check("native.birth_date", idproof.CheckPass, "", "born "+birth.String()))
+	}
+}
+
+// combine makes a session check from its parts: any failure fails, then
+// any part not performed, else a pass. No parts: not performed.
+func combine(name string, parts []idproof.Check, none string) idproof.Check {
+	if len(parts) == 0 {
+		return check(name, idproof.CheckNotPerformed, "IDV0021", none)
+	}
+	var np *idproof.Check
+	for i, p := range parts {
+		switch p.Result {
+		case idproof.CheckFail:
+			return check(name, idproof.CheckFail, p.Reason, p.Message)
+		case idproof.CheckPass:
+		default:
+			if np == nil {
+				np = &parts[i]
+			}
+		}
+	}
+	if np != nil {
+		return check(name, idproof.CheckNotPerformed, np.Reason, np.Message)
+	}
+	return check(name, idproof.CheckPass, "", fmt.Sprintf("%d checks passed", len(parts)))
+}
+
+// verdict assembles the requested session checks, each followed by the
+// detail checks it was made from.
+func (r *run) verdict() *idproof.Verdict {
+	v := &idproof.Verdict{Retryable: r.retryable, Document: r.document()}
+	for _, name := range r.ev.Checks {
+		var parts []idproof.Check
+		var c idproof.Check
+		switch name {
+		case "document_liveness_front":
+			parts = r.front
+			c = combine(name, parts, "nothing on the front could be checked")
+		case "document_liveness_back":
+			if r.ev.DocumentType == idproof.DocPassport && len(r.back) == 0 {
+				c = check(name, idproof.CheckNotPerformed, "IDV0022", "a passport has no back side to check; leave document_liveness_back out of passport configurations")
+			} else {
+				parts = r.back
+				c = combine(name, parts, "nothing on the back could be checked")
+			}
+		case "fraud_detection":
+			parts = r.fraud
+			c = combine(name, parts, "there was nothing to cross-check: send the capture client's extraction result")
+		case "selfie_liveness":
+			parts = r.selfie
+			c = check(name, idproof.CheckNotPerformed, "IDV0022", "passive liveness needs a model this server does not have")
+		case "face_compare":
+			c = check(name, idproof.CheckNotPerformed, "IDV0022", "face comparison needs a model this server does not have")
+		default:
+			c = check(name, idproof.CheckNotPerformed, "IDV0022", "the built-in verifier has no check "+name)
+		}
+		v.Checks = append(v.Checks, c)
+		v.Checks = append(v.Checks, parts...)
+	}
+	return v
+}
+
+// document is the extracted data, from the most trusted source.
+func (r *run) document() idproof.DocumentData {
+	d := idproof.DocumentData{DocumentType: r.ev.DocumentType}
+	for _, s := range r.sources() {
+		if d.LastName == "" {
+			d.LastName, d.FirstName = s.lastName, s.firstName
+		}
+		if d.DocumentID == "" {
+			d.DocumentID = s.number
+		}
+		if d.DOB == "" {
+			d.DOB = s.birth.String()
+		}
+		if d.DOE == "" {
+			d.DOE = s.expiry.String()
+		}
+	}
+	d.FullName = strings.TrimSpace(d.FirstName + " " + d.LastName)
+	if m := r.imageMRZ; m != nil {
+		d.MRZ, d.Country, d.Gender = strings.Join(m.Lines, "\n"), m.IssuingState, m.Sex
+	} else if b := r.barcode; b != nil {
+		d.Country, d.State, d.Gender = b.Country, b.State, b.Sex
+		d.Address = strings.TrimSpace(strings.Join([]string{b.Street, b.City, b.State, b.PostalCode}, " "))
+	}
+	return d
+}

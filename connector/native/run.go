@@ -1,0 +1,212 @@
+package native
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	_ "image/jpeg" // the intake step stores JPEG and PNG
+	_ "image/png"
+	"strings"
+	"time"
+
+	"github.com/idproof/idproof"
+	"github.com/idproof/idproof/aamva"
+	"github.com/idproof/idproof/docimage"
+	"github.com/idproof/idproof/mrz"
+	"github.com/idproof/idproof/mrzread"
+)
+
+// run is one verification: detail checks grouped under the session checks
+// they make up.
+type run struct {
+	c   *Connector
+	ev  idproof.Evidence
+	now time.Time
+
+	front, back, fraud, selfie []idproof.Check
+	retryable                  bool
+
+	imageMRZ, clientMRZ *mrz.Result
+	barcode             *aamva.Result
+	client              clientSide // front-side extraction
+}
+
+func (r *run) img(name string) image.Image {
+	b := r.ev.Images[name]
+	if b == nil {
+		return nil
+	}
+	img, _, err := image.Decode(bytes.NewReader(b))
+	if err != nil {
+		return nil
+	}
+	return img
+}
+
+// checkSides runs every detail check the evidence allows.
+func (r *run) checkSides(ctx context.Context) {
+	var clientBack clientSide
+	r.client, clientBack = clientData(r.ev.Extracted)
+	front, back, selfie := r.img("document_front_image"), r.img("document_back_image"), r.img("selfie_liveness_image")
+
+	if front == nil {
+		r.front = append(r.front, check("native.front_image", idproof.CheckNotPerformed, "IDV0016", "no front image"))
+	} else {
+		r.front = append(r.front, r.quality("native.front_quality", front), r.faces("native.front_face", front, "the document front"))
+	}
+	if back != nil {
+		r.back = append(r.back, r.quality("native.back_quality", back))
+	}
+	if selfie != nil {
+		r.selfie = append(r.selfie, r.qualityWith("native.selfie_quality", selfie, selfieThresholds), r.faces("native.selfie_face", selfie, "the selfie"))
+	} else {
+		r.selfie = append(r.selfie, check("native.selfie_image", idproof.CheckNotPerformed, "IDV0016", "no selfie image"))
+	}
+	if ctx.Err() != nil {
+		return
+	}
+	switch r.ev.DocumentType {
+	case idproof.DocPassport:
+		r.front = append(r.front, r.mrzCheck([]image.Image{front}))
+	case idproof.DocIDCard:
+		// TD1 cards carry the MRZ on the back; some print it on the front.
+		c := r.mrzCheck([]image.Image{back, front})
+		if r.imageMRZ != nil {
+			r.back = append(r.back, c)
+		} else if back != nil {
+			r.back = append(r.back, r.barcodeChecks(back, clientBack)...)
+		}
+	case idproof.DocDriversLicense:
+		if back == nil {
+			r.back = append(r.back, check("native.back_image", idproof.CheckNotPerformed, "IDV0016", "no back image"))
+		} else {
+			r.back = append(r.back, r.barcodeChecks(back, clientBack)...)
+		}
+	}
+	r.clientMRZCheck(clientBack)
+	r.crossChecks()
+	r.dateChecks()
+}
+
+// selfieThresholds are looser than a document's: a face photo has far less
+// fine detail than printed text (a sharp portrait measures about 7 where a
+// sharp card measures over 1500), and skin highlights are not glare on a
+// laminate.
+var selfieThresholds = docimage.Thresholds{MinShortSide: 240, MinSharpness: 2, MaxGlare: 0.15}
+
+// quality checks a document side's resolution, sharpness and glare.
+func (r *run) quality(name string, img image.Image) idproof.Check {
+	return r.qualityWith(name, img, r.c.thresholds)
+}
+
+func (r *run) qualityWith(name string, img image.Image, t docimage.Thresholds) idproof.Check {
+	q := docimage.Measure(img)
+	problems := t.Check(q)
+	if len(problems) == 0 {
+		return check(name, idproof.CheckPass, "", fmt.Sprintf("%dx%d, sharpness %.0f, glare %.3f", q.Width, q.Height, q.Sharpness, q.Glare))
+	}
+	r.retryable = true
+	msgs := make([]string, len(problems))
+	for i, p := range problems {
+		msgs[i] = p.Message
+	}
+	return check(name, idproof.CheckFail, "IDV0041", strings.Join(msgs, "; "))
+}
+
+// faces requires exactly one face.
+func (r *run) faces(name string, img image.Image, where string) idproof.Check {
+	switch n := len(docimage.Faces(img)); {
+	case n == 1:
+		return check(name, idproof.CheckPass, "", "one face on "+where)
+	case n == 0:
+		r.retryable = true
+		return check(name, idproof.CheckFail, "IDV0042", "no face found on "+where)
+	default:
+		return check(name, idproof.CheckFail, "IDV0043", fmt.Sprintf("%d faces found on %s; exactly one is expected", n, where))
+	}
+}
+
+// mrzCheck reads the MRZ from the first image that has one.
+func (r *run) mrzCheck(imgs []image.Image) idproof.Check {
+	for _, img := range imgs {
+		if img == nil {
+			continue
+		}
+		reading, err := mrzread.Read(img)
+		if err != nil {
+			continue
+		}
+		res, err := mrz.ParseAt(strings.Join(reading.Lines, "\n"), r.now)
+		if err != nil {
+			continue
+		}
+		r.imageMRZ = res
+		if !res.Valid() {
+			return check("native.mrz", idproof.CheckFail, "IDV0046", "MRZ read from the image: "+strings.Join(res.Errors(), "; "))
+		}
+		return check("native.mrz", idproof.CheckPass, "", fmt.Sprintf("%s MRZ read from the image; every check digit is valid", res.Format))
+	}
+	return check("native.mrz", idproof.CheckNotPerformed, "IDV0048", "no MRZ could be read from the image")
+}
+
+// barcodeChecks confirms a PDF417 symbol on the back and validates the
+// payload the capture client read from it.
+func (r *run) barcodeChecks(back image.Image, clientBack clientSide) []idproof.Check {
+	var out []idproof.Check
+	if ok, _ := docimage.HasPDF417(back); ok {
+		out = append(out, check("native.barcode_present", idproof.CheckPass, "", "a PDF417 symbol is on the back"))
+	} else {
+		r.retryable = true
+		out = append(out, check("native.barcode_present", idproof.CheckFail, "IDV0047", "no PDF417 symbol found on the back"))
+	}
+	payload := barcodePayload(clientBack.Barcode)
+	if payload == nil {
+		payload = barcodePayload(r.client.Barcode)
+	}
+	if payload == nil {
+		return append(out, check("native.barcode_data", idproof.CheckNotPerformed, "IDV0021", "the capture client sent no barcode data"))
+	}
+	res, err := aamva.Parse(payload)
+	switch {
+	case err != nil:
+		return append(out, check("native.barcode_data", idproof.CheckFail, "IDV0047", "barcode data: "+err.Error()))
+	case !res.Valid():
+		return append(out, check("native.barcode_data", idproof.CheckFail, "IDV0047", "barcode data: "+strings.Join(res.Errors(), "; ")))
+	}
+	r.barcode = res
+	return append(out, check("native.barcode_data", idproof.CheckPass, "", fmt.Sprintf("AAMVA version %d payload read by the capture client is valid", res.Version)))
+}
+
+// clientMRZCheck validates an MRZ the client sent, and compares it with
+// the one read from the image.
+func (r *run) clientMRZCheck(clientBack clientSide) {
+	raw := ""
+	for _, s := range []clientSide{r.client, clientBack} {
+		if s.MRZ != nil && s.MRZ.RawMRZString != "" {
+			raw = s.MRZ.RawMRZString
+			break
+		}
+	}
+	if raw == "" {
+		return
+	}
+	res, err := mrz.ParseAt(raw, r.now)
+	if err != nil || !res.Valid() {
+		msg := "the capture client's MRZ is malformed"
+		if err == nil {
+			msg = "the capture client's MRZ: " + strings.Join(res.Errors(), "; ")
+		}
+		r.fraud = append(r.fraud, check("native.client_mrz", idproof.CheckFail, "IDV0046", msg))
+		return
+	}
+	r.clientMRZ = res
+	if r.imageMRZ != nil {
+		same := strings.Join(res.Lines, "") == strings.Join(r.imageMRZ.Lines, "")
+		if !same {
+			r.fraud = append(r.fraud, check("native.cross_mrz", idproof.CheckFail, "IDV0040", "mrz: the MRZ the capture client sent differs from the MRZ in the image"))
+		} else {
+			r.fraud = append(r.fraud, check("native.cross_mrz", idproof.CheckPass, "", "the capture client's MRZ matches the image"))
+		}
+	}
+}

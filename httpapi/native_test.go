@@ -1,0 +1,266 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/idproof/idproof/aamva"
+	"github.com/idproof/idproof/client"
+	"github.com/idproof/idproof/mrz"
+	"github.com/idproof/idproof/mrzread/mrztest"
+)
+
+// faceJPEG is pigo's own portrait test photo, read from the module cache
+// (it is not copied into this repository).
+var faceJPEG = sync.OnceValues(func() ([]byte, error) {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/esimov/pigo").Output()
+	if err != nil {
+		return nil, err
+	}
+	return os.ReadFile(filepath.Join(strings.TrimSpace(string(out)), "testdata", "sample.jpg"))
+})
+
+func face(t *testing.T) ([]byte, image.Image) {
+	t.Helper()
+	b, err := faceJPEG()
+	if err != nil {
+		t.Fatalf("pigo's test photo: %v", err)
+	}
+	img, _, err := image.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, img
+}
+
+func cd(s string) string {
+	d, err := mrz.CheckDigit(s)
+	if err != nil {
+		panic(err)
+	}
+	return fmt.Sprint(d)
+}
+
+// td3 builds a passport MRZ with correct check digits.
+func td3(surname, given, number, dob, sex, doe string) []string {
+	pad := func(s string, n int) string { return (s + strings.Repeat("<", n))[:n] }
+	l1 := pad("P<UTO"+surname+"<<"+strings.ReplaceAll(given, " ", "<"), 44)
+	num := pad(number, 9)
+	personal := pad("", 14)
+	body := num + cd(num) + "UTO" + dob + cd(dob) + sex + doe + cd(doe) + personal + "<"
+	composite := num + cd(num) + dob + cd(dob) + doe + cd(doe) + personal + "<"
+	return []string{l1, body + cd(composite)}
+}
+
+func pngOf(t *testing.T, img image.Image) []byte {
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func card(t *testing.T, lines []string, withFace bool, opts mrztest.Options) []byte {
+	t.Helper()
+	mrztest.Require(t)
+	var f image.Image
+	if withFace {
+		_, f = face(t)
+	}
+	img, err := mrztest.Card(lines, f, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pngOf(t, img)
+}
+
+// licenceBack draws a card back carrying payload as a PDF417 symbol made
+// by ZXingWriter (or a blank back when payload is nil).
+func licenceBack(t *testing.T, payload []byte) []byte {
+	t.Helper()
+	back := image.NewRGBA(image.Rect(0, 0, 1300, 820))
+	// A tinted card, as real ones are: pure white would read as glare.
+	draw.Draw(back, back.Bounds(), image.NewUniform(color.RGBA{236, 231, 214, 255}), image.Point{}, draw.Src)
+	// A few lines of small print, as every back has.
+	for row := 0; row < 6; row++ {
+		for x := 60; x < 1240; x += 14 {
+			if (x*7+row*13)%5 != 0 {
+				draw.Draw(back, image.Rect(x, 60+row*40, x+9, 60+row*40+16), image.NewUniform(color.RGBA{40, 40, 60, 255}), image.Point{}, draw.Src)
+			}
+		}
+	}
+	if payload != nil {
+		if _, err := exec.LookPath("ZXingWriter"); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatal("ZXingWriter is missing (apt-get install zxing-cpp-tools)")
+			}
+			t.Skip("ZXingWriter is missing")
+		}
+		out := filepath.Join(t.TempDir(), "pdf417.png")
+		if b, err := exec.Command("ZXingWriter", "-size", "1100x360", "PDF417", string(payload), out).CombinedOutput(); err != nil {
+			t.Fatalf("ZXingWriter: %v %s", err, b)
+		}
+		f, err := os.Open(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sym, err := png.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Printed on the card: only the bars are ink, the rest is card.
+		b := sym.Bounds()
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				if r, _, _, _ := sym.At(x, y).RGBA(); r < 0x8000 {
+					back.Set(100+x-b.Min.X, 380+y-b.Min.Y, color.RGBA{20, 20, 30, 255})
+				}
+			}
+		}
+	}
+	return pngOf(t, back)
+}
+
+func licencePayload(number, last, first, dob, doe string) []byte {
+	return aamva.Build(10, "636000", "DL", [][2]string{
+		{"DAQ", number}, {"DCS", last}, {"DDE", "N"}, {"DAC", first}, {"DDF", "N"}, {"DAD", "NONE"}, {"DDG", "N"},
+		{"DCA", "D"}, {"DCB", "NONE"}, {"DCD", "NONE"}, {"DBD", "06062019"}, {"DBB", dob}, {"DBA", doe},
+		{"DBC", "2"}, {"DAU", "065 in"}, {"DAY", "BRO"}, {"DAG", "1 MAIN ST"}, {"DAI", "RICHMOND"}, {"DAJ", "VA"},
+		{"DAK", "232690000"}, {"DCF", "1234567890"}, {"DCG", "USA"}, {"DDA", "F"}, {"DDB", "06062018"},
+	}, [][2]string{{"ZVA", "01"}})
+}
+
+// nativeCase is one session through the built-in verifier.
+type nativeCase struct {
+	name        string
+	docType     string
+	checks      []string
+	options     map[string]any
+	front, back []byte
+	frontResult map[string]any
+	backResult  map[string]any
+	selfie      bool
+	want        string // resultStatus
+	reason      string // IDV code of the outcome, "" for a pass
+}
+
+func runNative(t *testing.T, e *env, c nativeCase) map[string]any {
+	t.Helper()
+	ctx := context.Background()
+	cfg := map[string]any{"checks": c.checks}
+	for k, v := range c.options {
+		cfg[k] = v
+	}
+	verification, _ := json.Marshal(map[string]any{"config": cfg})
+	req := e.sessionRequest("native-" + c.name)
+	req.DocumentType = c.docType
+	created, err := e.client(t, "service").CreateSession(ctx, client.CreateSessionRequest{
+		Connector: json.RawMessage(`{"type":"native"}`), Verification: verification, SessionRequest: req})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := e.client(t, "")
+	if _, err := b.SessionCall(ctx, created.SessionID, "start"); err != nil {
+		t.Fatal(err)
+	}
+	if c.selfie {
+		sb, _ := face(t)
+		if err := b.Do(ctx, "POST", "/proofingsession/"+created.SessionID+"/submit/verification/selfie_liveness",
+			map[string]any{"images": map[string]string{"image": base64.StdEncoding.EncodeToString(sb)}}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	side := func(img []byte, result map[string]any) map[string]any {
+		m := map[string]any{"images": map[string]string{"image": base64.StdEncoding.EncodeToString(img)}}
+		if result != nil {
+			m["result"] = result
+		}
+		return m
+	}
+	body := map[string]any{"document_front": side(c.front, c.frontResult)}
+	if c.back != nil {
+		body["document_back"] = side(c.back, c.backResult)
+	}
+	var got map[string]any
+	if err := b.Do(ctx, "POST", "/proofingsession/"+created.SessionID+"/v2/submit/document", body, &got); err != nil {
+		t.Fatal(err)
+	}
+	v := got["validation"].(map[string]any)
+	if v["resultStatus"] != c.want || (c.reason != "" && v["reason"] != c.reason) {
+		js, _ := json.MarshalIndent(v["checks"], "", " ")
+		t.Fatalf("%s: %v %v (%v), want %s %s\n%s", c.name, v["resultStatus"], v["reason"], v["message"], c.want, c.reason, js)
+	}
+	return got
+}
+
+// TestNativeVerifier runs sessions through the built-in verifier on
+// synthetic documents: a passport whose MRZ is read from the image, a
+// driver's licence with a PDF417 back made by ZXingWriter; one passing
+// case per document and one failing case per check.
+func TestNativeVerifier(t *testing.T) {
+	mrztest.Require(t)
+	e := newEnv(t, storeKinds[0].open)
+	good := td3("ERIKSSON", "ANNA MARIA", "L898902C3", "740812", "F", "340415")
+	passportResult := func(last string, lines []string) map[string]any {
+		return map[string]any{"firstName": "ANNA MARIA", "lastName": last, "documentNumber": "L898902C3",
+			"dateOfBirth": map[string]int{"day": 12, "month": 8, "year": 1974}, "dateOfExpiry": map[string]int{"day": 15, "month": 4, "year": 2034},
+			"mrz": map[string]string{"rawMRZString": strings.Join(lines, "\n")}}
+	}
+	ppChecks := []string{"document_liveness_front", "fraud_detection"}
+	goodFront := card(t, good, true, mrztest.Options{CharHeight: 24})
+
+	badDigit := append([]string(nil), good...)
+	badDigit[1] = badDigit[1][:9] + "0" + badDigit[1][10:] // the number's check digit
+	expired := td3("ERIKSSON", "ANNA MARIA", "L898902C3", "740812", "F", "200415")
+
+	payload := licencePayload("T64235789", "SAMPLE", "MICHELLE", "06061986", "12102031")
+	dlFront := card(t, nil, true, mrztest.Options{Width: 1300})
+	dlResult := map[string]any{"firstName": "MICHELLE", "lastName": "SAMPLE", "documentNumber": "T64235789",
+		"dateOfBirth": "1986-06-06", "dateOfExpiry": "2031-12-10"}
+	dlChecks := []string{"document_liveness_front", "document_liveness_back", "fraud_detection"}
+
+	cases := []nativeCase{
+		{name: "passport passes", docType: "ppt_object", checks: ppChecks, front: goodFront, frontResult: passportResult("ERIKSSON", good), want: "COMPLETED_PASS"},
+		{name: "licence passes", docType: "dl_object", checks: dlChecks, front: dlFront, frontResult: dlResult,
+			back: licenceBack(t, payload), backResult: map[string]any{"barcode": map[string]string{"rawData": base64.StdEncoding.EncodeToString(payload)}}, want: "COMPLETED_PASS"},
+		{name: "blurred", docType: "ppt_object", checks: ppChecks, front: card(t, good, true, mrztest.Options{CharHeight: 24, Blur: 6}),
+			frontResult: passportResult("ERIKSSON", good), want: "COMPLETED_FAILED", reason: "IDV0041"},
+		{name: "no face", docType: "ppt_object", checks: ppChecks, front: card(t, good, false, mrztest.Options{CharHeight: 24}),
+			frontResult: passportResult("ERIKSSON", good), want: "COMPLETED_FAILED", reason: "IDV0042"},
+		{name: "mrz check digit", docType: "ppt_object", checks: ppChecks, front: card(t, badDigit, true, mrztest.Options{CharHeight: 24}),
+			frontResult: passportResult("ERIKSSON", badDigit), want: "COMPLETED_FAILED", reason: "IDV0046"},
+		{name: "mrz unreadable", docType: "ppt_object", checks: ppChecks, front: dlFront,
+			frontResult: passportResult("ERIKSSON", good), want: "COMPLETED_NOT_PERFORMED", reason: "IDV0048"},
+		{name: "name mismatch", docType: "ppt_object", checks: ppChecks, front: goodFront,
+			frontResult: passportResult("SMITH", good), want: "COMPLETED_FAILED", reason: "IDV0040"},
+		{name: "client mrz differs from image", docType: "ppt_object", checks: ppChecks, front: goodFront,
+			frontResult: passportResult("ERIKSSON", td3("ERIKSSON", "ANNA MARIA", "X12345678", "740812", "F", "340415")), want: "COMPLETED_FAILED", reason: "IDV0040"},
+		{name: "expired", docType: "ppt_object", checks: ppChecks, front: card(t, expired, true, mrztest.Options{CharHeight: 24}),
+			frontResult: passportResult("ERIKSSON", expired), want: "COMPLETED_FAILED", reason: "IDV0044"},
+		{name: "too young", docType: "ppt_object", checks: ppChecks, options: map[string]any{"minAgeYears": 60}, front: goodFront,
+			frontResult: passportResult("ERIKSSON", good), want: "COMPLETED_FAILED", reason: "IDV0045"},
+		{name: "no barcode on the back", docType: "dl_object", checks: dlChecks, front: dlFront, frontResult: dlResult,
+			back: licenceBack(t, nil), backResult: map[string]any{"barcode": map[string]string{"rawData": base64.StdEncoding.EncodeToString(payload)}}, want: "COMPLETED_FAILED", reason: "IDV0047"},
+		{name: "barcode data invalid", docType: "dl_object", checks: dlChecks, front: dlFront, frontResult: dlResult,
+			back: licenceBack(t, payload), backResult: map[string]any{"barcode": "@\n\x1e\rANSI 6360001001DL00000000DLDAQ\n"}, want: "COMPLETED_FAILED", reason: "IDV0047"},
+		{name: "face compare is never a pass", docType: "ppt_object", checks: []string{"document_liveness_front", "face_compare"}, front: goodFront,
+			frontResult: passportResult("ERIKSSON", good), selfie: true, want: "COMPLETED_NOT_PERFORMED", reason: "IDV0022"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { runNative(t, e, c) })
+	}
+}
