@@ -185,4 +185,3 @@ func (e *Engine) imageInput(ctx context.Context, fetch *http.Client, field, b64,
 	}
 	return b, nil
 }
-
