@@ -1,0 +1,99 @@
+// Package glyph fixes the geometry of a character cell, shared by the template
+// generator and the reader, so that a glyph rendered from the font and a glyph
+// cut out of a photograph are normalised in exactly the same way.
+//
+// A cell is one character pitch wide (the MRZ is monospaced, so the pitch is
+// the one measurement every line gives precisely) and is anchored on the
+// baseline. The scale comes from the pitch alone, in both directions, so glyph
+// proportions survive (OCR-B's 0 is narrower than its O, its digits are taller
+// than its capitals) and the cell does not depend on the height of whichever
+// glyphs happen to be in a line.
+package glyph
+
+import "math"
+
+// Grid dimensions of a normalised cell.
+const (
+	W     = 16     // columns across one pitch
+	H     = 20     // rows: Above the baseline plus Below it
+	Above = 18     // rows above the baseline (OCR-B digits reach 1.09 pitch)
+	Below = H - 18 // rows below the baseline (round glyphs overshoot it)
+	N     = W * H  // values per cell
+)
+
+// Plane is an 8-bit image in which larger values mean more ink.
+type Plane struct {
+	Pix    []uint8
+	Stride int
+	W, H   int
+}
+
+// at returns the bilinear ink value at continuous coordinates, where pixel
+// (x, y) covers [x, x+1) × [y, y+1). Outside the plane the nearest edge
+// pixel is used.
+func (p Plane) at(x, y float64) float32 {
+	x -= 0.5
+	y -= 0.5
+	x0 := math.Floor(x)
+	y0 := math.Floor(y)
+	fx := float32(x - x0)
+	fy := float32(y - y0)
+	ix, iy := int(x0), int(y0)
+	a := p.px(ix, iy)
+	b := p.px(ix+1, iy)
+	c := p.px(ix, iy+1)
+	d := p.px(ix+1, iy+1)
+	top := a + (b-a)*fx
+	bot := c + (d-c)*fx
+	return top + (bot-top)*fy
+}
+
+func (p Plane) px(x, y int) float32 {
+	x = min(max(x, 0), p.W-1)
+	y = min(max(y, 0), p.H-1)
+	return float32(p.Pix[y*p.Stride+x])
+}
+
+// Cell samples the character cell centred horizontally on cx, with its
+// baseline at baseline, for a character pitch of pitch pixels. The grid is
+// extended by mx columns and my rows on each side so a caller can look for
+// the best alignment without sampling again; dst must hold
+// (W+2mx)×(H+2my) values, row by row. Each grid value is the mean of
+// several bilinear samples, so downscaling does not alias and upscaling stays
+// smooth.
+func (p Plane) Cell(dst []float32, cx, baseline, pitch float64, mx, my int) {
+	if p.W <= 0 || p.H <= 0 {
+		clear(dst)
+		return
+	}
+	g := pitch / W
+	n := int(math.Ceil(g))
+	n = min(max(n, 2), 8)
+	step := g / float64(n)
+	x0 := cx - pitch/2 - float64(mx)*g
+	y0 := baseline - float64(Above+my)*g
+	cols := W + 2*mx
+	rows := H + 2*my
+	inv := 1 / float32(n*n)
+	for j := range rows {
+		for i := range cols {
+			var sum float32
+			for sy := range n {
+				y := y0 + float64(j)*g + (float64(sy)+0.5)*step
+				for sx := range n {
+					x := x0 + float64(i)*g + (float64(sx)+0.5)*step
+					sum += p.at(x, y)
+				}
+			}
+			dst[j*cols+i] = sum * inv
+		}
+	}
+}
+
+// Window copies the W×H window at offset (dx, dy) out of an extended grid of
+// cols columns.
+func Window(dst, ext []float32, cols, dx, dy int) {
+	for j := range H {
+		copy(dst[j*W:(j+1)*W], ext[(j+dy)*cols+dx:])
+	}
+}
