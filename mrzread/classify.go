@@ -14,27 +14,60 @@ type template struct {
 	v    [glyph.N]float32
 }
 
-var loadTemplates = sync.OnceValue(func() []template {
+// psf is the assumed blur of the imaging chain (lens, sensor, compression),
+// as a Gaussian sigma in image pixels. In grid units it grows as characters
+// get smaller, so templates are blurred to match each line's pitch: sharp
+// templates lose to a blurred small glyph, blurred ones blur the fine
+// differences of large glyphs.
+const psf = 1.0
+
+// templateSets caches the normalised templates by blur, in tenths of a grid
+// unit.
+var templateSets sync.Map
+
+// templatesFor returns the templates blurred for characters of pitch p.
+func templatesFor(p float64) []template {
+	g := psf * glyph.W / p
+	sigma := math.Sqrt(0.25 + g*g) // 0.5 for the font's own soft edges
+	key := int(math.Round(min(sigma, 4) * 10))
+	if v, ok := templateSets.Load(key); ok {
+		return v.([]template)
+	}
 	out := make([]template, len(templates))
+	cell := make([]float32, glyph.N)
 	for i, t := range templates {
-		out[i].char = t.char
-		var sum float64
-		for _, v := range t.ink {
-			sum += float64(v)
-		}
-		mean := sum / glyph.N
-		var ss float64
-		for _, v := range t.ink {
-			d := float64(v) - mean
-			ss += d * d
-		}
-		norm := math.Sqrt(ss)
 		for j, v := range t.ink {
-			out[i].v[j] = float32((float64(v) - mean) / norm)
+			cell[j] = float32(v)
 		}
+		blurred := glyph.Blur(cell, float64(key)/10)
+		out[i] = template{char: t.char, v: normalize(blurred)}
+	}
+	v, _ := templateSets.LoadOrStore(key, out)
+	return v.([]template)
+}
+
+// normalize returns c with zero mean and unit norm.
+func normalize(c []float32) [glyph.N]float32 {
+	var sum float64
+	for _, v := range c {
+		sum += float64(v)
+	}
+	mean := sum / glyph.N
+	var ss float64
+	for _, v := range c {
+		d := float64(v) - mean
+		ss += d * d
+	}
+	var out [glyph.N]float32
+	if ss == 0 {
+		return out
+	}
+	norm := math.Sqrt(ss)
+	for j, v := range c {
+		out[j] = float32((float64(v) - mean) / norm)
 	}
 	return out
-})
+}
 
 // The search around each predicted cell position, in grid units (a grid
 // unit is 1/16 of the pitch): it absorbs the error of the fitted grid and of
@@ -57,7 +90,6 @@ func newCellReader(ink glyph.Plane) *cellReader {
 	cols := glyph.W + 2*shiftX
 	return &cellReader{
 		ink:  ink,
-		ts:   loadTemplates(),
 		ext:  make([]float32, cols*(glyph.H+2*shiftY)),
 		win:  make([]float32, glyph.N),
 		cols: cols,
@@ -78,6 +110,7 @@ func (r *cellReader) readLine(l line) (string, []float64) {
 		ndy     = 2*shiftY + 1
 		penalty = 0.05 // per row of change between neighbouring cells
 	)
+	r.ts = templatesFor(l.p)
 	chars := make([][ndy]byte, l.n)
 	scores := make([][ndy]float64, l.n)
 	for k := range l.n {
@@ -141,14 +174,27 @@ func (r *cellReader) classify(dy int) (byte, float64) {
 		inv := 1 / float32(math.Sqrt(float64(ss)))
 		for i := range r.ts {
 			t := &r.ts[i]
-			var dot float32
-			for j, v := range r.win {
-				dot += v * t.v[j]
-			}
-			if s := dot * inv; s > best {
+			if s := dot(r.win, t.v[:]) * inv; s > best {
 				best, char = s, t.char
 			}
 		}
 	}
 	return char, float64(best)
+}
+
+// dot unrolls by four.
+const _ uint = -(glyph.N % 4)
+
+// dot returns the dot product of two cells. Four accumulators let the
+// multiplications overlap; this loop is most of the reader's time.
+func dot(a, b []float32) float32 {
+	a, b = a[:glyph.N], b[:glyph.N]
+	var s0, s1, s2, s3 float32
+	for j := 0; j < glyph.N; j += 4 {
+		s0 += a[j] * b[j]
+		s1 += a[j+1] * b[j+1]
+		s2 += a[j+2] * b[j+2]
+		s3 += a[j+3] * b[j+3]
+	}
+	return (s0 + s1) + (s2 + s3)
 }

@@ -12,6 +12,12 @@ func toGray(img image.Image, f int) gray {
 	b := img.Bounds()
 	w, h := b.Dx()/f, b.Dy()/f
 	g := gray{pix: make([]uint8, w*h), w: w, h: h}
+	if f == 1 {
+		for y := range h {
+			lumaRow(img, b.Min.Y+y, g.pix[y*w:(y+1)*w])
+		}
+		return g
+	}
 	row := make([]uint8, b.Dx())
 	acc := make([]uint32, w)
 	for oy := range h {

@@ -5,13 +5,25 @@
 // There is no OCR engine in pure Go, but the MRZ is printed in a single
 // monospaced font, OCR-B, with a 37-character alphabet, which makes template
 // matching work on reasonably clean, upright images such as scans and good
-// photographs. The reader binarises the lower part of the image (then the
+// photographs. The reader binarises the lower half of the image (then the
 // whole image) with Otsu's threshold, labels connected components, finds
-// text lines by a horizontal projection of character-sized components,
-// estimates each line's pitch and places a grid of character cells on it,
-// and keeps 3×30, 2×36 or 2×44 line sets laid out like an MRZ. Each cell is
-// then sampled from the grey image onto a fixed grid and compared with
-// templates rendered from the OCR-B font by normalised cross-correlation.
+// text lines by a horizontal projection of character-sized components taken
+// along the slope that sharpens it most, estimates each line's pitch and
+// fits a grid of character cells to it, and keeps 3×30, 2×36 or 2×44 line
+// sets laid out like an MRZ. Each cell is sampled from the grey image onto a
+// 16×20 grid scaled by the pitch and compared, by normalised
+// cross-correlation, with templates rendered from the OCR-B font (see
+// internal/gen) and blurred to suit the character size; the vertical
+// alignment is chosen per line, not per character.
+//
+// Measured on synthetic documents (package mrztest) with sensor noise, a
+// slightly soft lens and JPEG quality 85, every character of 90 random
+// documents per size was read right for capital heights from 9 to 45
+// pixels; with stronger noise, blur and JPEG quality 75, from 10 pixels.
+// Ten pixels is the supported minimum. Tilts up to about 4° are corrected.
+// Uneven lighting that defeats a global threshold, heavier tilts, curved
+// pages and MRZs not printed in OCR-B give ErrNoMRZ or misreadings with
+// lower confidence.
 //
 // The result is the printed text, not a validated MRZ: check digits and
 // fields are the business of package mrz.
@@ -46,9 +58,10 @@ type Reading struct {
 var ErrNoMRZ = errors.New("mrzread: no machine readable zone found")
 
 // minScore is the mean character score below which a candidate zone is
-// rejected: well-printed zones score above 0.85, a line of other text that
-// happens to have an MRZ's layout scores far lower.
-const minScore = 0.6
+// rejected. Legible zones score above 0.85; below 0.7 blur has made most
+// characters guesses, and other print that happens to have an MRZ's layout
+// scores lower still.
+const minScore = 0.7
 
 // maxSide bounds the working resolution. An MRZ filling half the width of a
 // 2000-pixel image has characters over 20 pixels high, plenty to read, and
@@ -95,7 +108,7 @@ func search(g gray, ink glyph.Plane, top int) *Reading {
 		comps[i].y0 -= top
 		comps[i].y1 -= top
 	}
-	lines := findLines(comps, g.h-top)
+	lines := findLines(comps, g.w, g.h-top)
 	for i := range lines {
 		lines[i].base += float64(top)
 	}

@@ -30,6 +30,12 @@ func TestLoadtest(t *testing.T) {
 			}
 		})
 	}
+	// Health checks need no credentials.
+	args := []string{"loadtest", "--url", base, "--data", t.TempDir(), "--op", "healthz", "--requests", "5"}
+	var out strings.Builder
+	if err := run(context.Background(), args, &out, io.Discard); err != nil || !strings.Contains(out.String(), "errors      0") {
+		t.Errorf("healthz without credentials: %v\n%s", err, out.String())
+	}
 }
 
 // TestLoadtestRefusesRemote: a target that is not this machine needs

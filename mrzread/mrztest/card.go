@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"math"
 	"strings"
+	"sync"
 
 	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/font"
@@ -33,6 +34,9 @@ type Options struct {
 	// Noise is the standard deviation of added Gaussian noise, in 8-bit
 	// levels.
 	Noise float64
+	// Rotate turns the picture by this many degrees, counter-clockwise,
+	// about its centre, like a document placed slightly askew.
+	Rotate float64
 	// Blur is the sigma in pixels of a Gaussian blur applied before noise.
 	Blur float64
 	// JPEGQuality, when positive, re-encodes the result as JPEG.
@@ -126,7 +130,7 @@ func Card(lines []string, face image.Image, opts Options) (image.Image, error) {
 	guilloche(img, card, mrzTop+oy-pitch)
 
 	title := fm.title
-	if err := text(img, gobold.TTF, title, ox+4*mm, oy+7*mm, 4*mm, color.RGBA{40, 50, 110, 255}); err != nil {
+	if err := text(img, bold, title, ox+4*mm, oy+7*mm, 4*mm, color.RGBA{40, 50, 110, 255}); err != nil {
 		return nil, err
 	}
 	photoTop := 0.2 * float64(ch)
@@ -154,10 +158,10 @@ func Card(lines []string, face image.Image, opts Options) (image.Image, error) {
 		if fy+step > oy+mrzTop {
 			break
 		}
-		if err := text(img, goregular.TTF, fl[0], fx, fy, 1.4*mm, color.RGBA{80, 90, 120, 255}); err != nil {
+		if err := text(img, regular, fl[0], fx, fy, 1.4*mm, color.RGBA{80, 90, 120, 255}); err != nil {
 			return nil, err
 		}
-		if err := text(img, goregular.TTF, fl[1], fx, fy+3.2*mm, 2.2*mm, color.RGBA{25, 25, 40, 255}); err != nil {
+		if err := text(img, regular, fl[1], fx, fy+3.2*mm, 2.2*mm, color.RGBA{25, 25, 40, 255}); err != nil {
 			return nil, err
 		}
 		fy += step
@@ -197,10 +201,17 @@ func fill(img *image.RGBA, r image.Rectangle, c color.Color) {
 	xdraw.Draw(img, r, image.NewUniform(c), image.Point{}, xdraw.Src)
 }
 
+// The Go fonts (BSD licence, embedded in golang.org/x/image) print the
+// human-readable fields, which real documents set in proportional type.
+var (
+	regular = sync.OnceValues(func() (*opentype.Font, error) { return opentype.Parse(goregular.TTF) })
+	bold    = sync.OnceValues(func() (*opentype.Font, error) { return opentype.Parse(gobold.TTF) })
+)
+
 // text draws s in a proportional font with its baseline's left end at
 // (x, y) and a capital height of capH pixels.
-func text(img *image.RGBA, ttf []byte, s string, x, y, capH float64, c color.Color) error {
-	fnt, err := opentype.Parse(ttf)
+func text(img *image.RGBA, which func() (*opentype.Font, error), s string, x, y, capH float64, c color.Color) error {
+	fnt, err := which()
 	if err != nil {
 		return err
 	}

@@ -3,14 +3,21 @@ package mrztest
 import (
 	"bytes"
 	"image"
+	"image/color"
 	"image/jpeg"
 	"math"
 	"math/rand/v2"
+
+	xdraw "golang.org/x/image/draw"
+	"golang.org/x/image/math/f64"
 )
 
-// degrade applies the optional blur, noise and JPEG re-encoding, in the order
-// a camera and an upload would.
+// degrade applies the optional rotation, blur, noise and JPEG re-encoding, in
+// the order a camera and an upload would.
 func degrade(img *image.RGBA, opts Options) (image.Image, error) {
+	if opts.Rotate != 0 {
+		img = rotate(img, opts.Rotate)
+	}
 	if opts.Blur > 0 {
 		gaussianBlur(img, opts.Blur)
 	}
@@ -34,6 +41,21 @@ func degrade(img *image.RGBA, opts Options) (image.Image, error) {
 		return nil, err
 	}
 	return jpeg.Decode(&buf)
+}
+
+// rotate turns img by deg degrees counter-clockwise about its centre,
+// keeping its size and filling the uncovered corners with the background.
+func rotate(img *image.RGBA, deg float64) *image.RGBA {
+	out := image.NewRGBA(img.Rect)
+	fill(out, out.Rect, color.RGBA{62, 66, 72, 255})
+	a := -deg * math.Pi / 180 // image y points down
+	sin, cos := math.Sincos(a)
+	cx := float64(img.Rect.Min.X+img.Rect.Max.X) / 2
+	cy := float64(img.Rect.Min.Y+img.Rect.Max.Y) / 2
+	// Maps source to destination: rotate about (cx, cy).
+	m := f64.Aff3{cos, -sin, cx - cos*cx + sin*cy, sin, cos, cy - sin*cx - cos*cy}
+	xdraw.BiLinear.Transform(out, m, img, img.Rect, xdraw.Over, nil)
+	return out
 }
 
 func clamp8(v float64) uint8 {

@@ -22,10 +22,11 @@ import (
 // fallback face, OCRBS.otf ("OCR B Sharp") from the same package, which is the
 // same design with square instead of round stroke ends.
 type Font struct {
-	faces   []*sfnt.Font
-	buf     sfnt.Buffer
-	advance float64 // advance of every glyph, in ems (the font is monospaced)
-	capH    float64 // capital height, in ems
+	faces    []*sfnt.Font
+	buf      sfnt.Buffer
+	advance  float64 // advance of every glyph, in ems (the font is monospaced)
+	capH     float64 // capital height, in ems
+	fallback string  // the MRZ characters drawn from the fallback face
 }
 
 // LoadFont parses the OCR-B font at path and, when present beside it,
@@ -70,8 +71,12 @@ func LoadFont(path string) (*Font, error) {
 		return nil, fmt.Errorf("mrztest: %s has unusable metrics", path)
 	}
 	for _, r := range Alphabet {
-		if _, _, err := f.glyph(r, 100); err != nil {
+		_, face, err := f.glyph(r, 100)
+		if err != nil {
 			return nil, fmt.Errorf("mrztest: %s (and fallback) cannot draw %q: %w", path, r, err)
+		}
+		if face != primary {
+			f.fallback += string(r)
 		}
 	}
 	return f, nil
@@ -87,6 +92,10 @@ func parseFont(path string) (*sfnt.Font, error) {
 
 // Alphabet is the MRZ character set.
 const Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<"
+
+// FromFallback returns the MRZ characters that the primary face could not
+// draw and were taken from the fallback.
+func (f *Font) FromFallback() string { return f.fallback }
 
 // CapRatio returns the capital height divided by the character pitch.
 func (f *Font) CapRatio() float64 { return f.capH / f.advance }

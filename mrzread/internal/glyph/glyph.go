@@ -97,3 +97,44 @@ func Window(dst, ext []float32, cols, dx, dy int) {
 		copy(dst[j*W:(j+1)*W], ext[(j+dy)*cols+dx:])
 	}
 }
+
+// Blur returns a W×H cell blurred by a Gaussian of sigma grid units, with
+// edge values repeated outward.
+func Blur(c []float32, sigma float64) []float32 {
+	out := make([]float32, N)
+	if sigma <= 0 {
+		copy(out, c)
+		return out
+	}
+	r := int(math.Ceil(3 * sigma))
+	k := make([]float32, 2*r+1)
+	var sum float32
+	for i := range k {
+		d := float64(i - r)
+		k[i] = float32(math.Exp(-d * d / (2 * sigma * sigma)))
+		sum += k[i]
+	}
+	for i := range k {
+		k[i] /= sum
+	}
+	tmp := make([]float32, N)
+	for y := range H {
+		for x := range W {
+			var s float32
+			for j, kv := range k {
+				s += kv * c[y*W+min(max(x+j-r, 0), W-1)]
+			}
+			tmp[y*W+x] = s
+		}
+	}
+	for y := range H {
+		for x := range W {
+			var s float32
+			for j, kv := range k {
+				s += kv * tmp[min(max(y+j-r, 0), H-1)*W+x]
+			}
+			out[y*W+x] = s
+		}
+	}
+	return out
+}
