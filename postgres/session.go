@@ -131,13 +131,19 @@ func (s *Store) Sessions(ctx context.Context, f idproof.SessionFilter) ([]*idpro
 		if offset >= total {
 			return nil
 		}
-		query := `SELECT ` + sessionColumns + ` FROM sessions` + where + ` ORDER BY created_at DESC, id`
+		// The page's ids are picked first, from an index alone where one
+		// covers the filter (the community index carries the lower-case
+		// name and uid columns), and only then are the page's rows read.
+		// Reading whole rows while skipping made a rare uid match or a deep
+		// page cost seconds at a million sessions.
+		page := `SELECT id FROM sessions` + where + ` ORDER BY created_at DESC, id`
 		if f.Limit > 0 {
 			args = append(args, f.Limit)
-			query += ` LIMIT $` + strconv.Itoa(len(args))
+			page += ` LIMIT $` + strconv.Itoa(len(args))
 		}
 		args = append(args, offset)
-		query += ` OFFSET $` + strconv.Itoa(len(args))
+		page += ` OFFSET $` + strconv.Itoa(len(args))
+		query := `SELECT ` + sessionColumns + ` FROM sessions WHERE id IN (` + page + `) ORDER BY created_at DESC, id`
 		rows, err := tx.Query(ctx, query, append([]any{pgx.QueryExecModeExec}, args...)...)
 		if err != nil {
 			return fmt.Errorf("list sessions: %w", err)
