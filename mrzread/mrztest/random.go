@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+
+	"github.com/idproof/idproof/mrz"
 )
 
 // Specimens from ICAO Doc 9303 (the fictional state of Utopia), one per
@@ -58,23 +60,14 @@ func RandomMRZ(rng *rand.Rand, length int) []string {
 	panic(fmt.Sprintf("mrztest: no MRZ format has %d-character lines", length))
 }
 
-// CheckDigit computes the ICAO 9303 check digit of s: values 0-9, A-Z as
-// 10-35 and < as 0, weighted 7, 3, 1 repeating, sum modulo 10.
+// CheckDigit is mrz.CheckDigit as a string, for building zones; it
+// panics on characters outside the MRZ alphabet.
 func CheckDigit(s string) string {
-	weights := [3]int{7, 3, 1}
-	sum := 0
-	for i := range len(s) {
-		c := s[i]
-		v := 0
-		switch {
-		case c >= '0' && c <= '9':
-			v = int(c - '0')
-		case c >= 'A' && c <= 'Z':
-			v = int(c-'A') + 10
-		}
-		sum += v * weights[i%3]
+	d, err := mrz.CheckDigit(s)
+	if err != nil {
+		panic(err)
 	}
-	return string(rune('0' + sum%10))
+	return string(rune('0' + d))
 }
 
 func randFrom(rng *rand.Rand, alphabet string, n int) string {
