@@ -154,6 +154,7 @@ type nativeCase struct {
 	frontResult map[string]any
 	backResult  map[string]any
 	selfie      bool
+	selfieImg   []byte // instead of the portrait
 	want        string // resultStatus
 	reason      string // IDV code of the outcome, "" for a pass
 }
@@ -179,6 +180,9 @@ func runNative(t *testing.T, e *env, c nativeCase) map[string]any {
 	}
 	if c.selfie {
 		sb, _ := face(t)
+		if c.selfieImg != nil {
+			sb = c.selfieImg
+		}
 		if err := b.Do(ctx, "POST", "/proofingsession/"+created.SessionID+"/submit/verification/selfie_liveness",
 			map[string]any{"images": map[string]string{"image": base64.StdEncoding.EncodeToString(sb)}}, nil); err != nil {
 			t.Fatal(err)
@@ -257,6 +261,8 @@ func TestNativeVerifier(t *testing.T) {
 			back: licenceBack(t, nil), backResult: map[string]any{"barcode": map[string]string{"rawData": base64.StdEncoding.EncodeToString(payload)}}, want: "COMPLETED_FAILED", reason: "IDV0047"},
 		{name: "barcode data invalid", docType: "dl_object", checks: dlChecks, front: dlFront, frontResult: dlResult,
 			back: licenceBack(t, payload), backResult: map[string]any{"barcode": "@\n\x1e\rANSI 6360001001DL00000000DLDAQ\n"}, want: "COMPLETED_FAILED", reason: "IDV0047"},
+		{name: "no face on the selfie", docType: "ppt_object", checks: []string{"document_liveness_front", "selfie_liveness"}, front: goodFront,
+			frontResult: passportResult("ERIKSSON", good), selfie: true, selfieImg: licenceBack(t, nil), want: "COMPLETED_FAILED", reason: "IDV0042"},
 		{name: "face compare is never a pass", docType: "ppt_object", checks: []string{"document_liveness_front", "face_compare"}, front: goodFront,
 			frontResult: passportResult("ERIKSSON", good), selfie: true, want: "COMPLETED_NOT_PERFORMED", reason: "IDV0022"},
 	}

@@ -178,8 +178,13 @@ func (r *run) verdict() *idproof.Verdict {
 			parts = r.fraud
 			c = combine(name, parts, "there was nothing to cross-check: send the capture client's extraction result")
 		case "selfie_liveness":
+			// What can be checked (one face, a usable photo) can fail the
+			// check; liveness itself cannot pass it.
 			parts = r.selfie
 			c = check(name, idproof.CheckNotPerformed, "IDV0022", "passive liveness needs a model this server does not have")
+			if f := combine(name, parts, ""); f.Result == idproof.CheckFail {
+				c = f
+			}
 		case "face_compare":
 			c = check(name, idproof.CheckNotPerformed, "IDV0022", "face comparison needs a model this server does not have")
 		default:
