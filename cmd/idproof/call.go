@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/idproof/idproof/client"
@@ -202,4 +203,28 @@ func runKeys(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	b, _ := json.Marshal(map[string]string{"publicKey": k.Public().String(), "privateKey": k.String()})
 	return printJSON(stdout, b)
+}
+
+// verbCommand starts a command of the form `idproof NAME VERB [flags]`: it
+// checks the verb, and returns a flag set whose usage prints usage, with
+// the client flags registered and the license defaulting to license.
+func verbCommand(name, usage string, verbs []string, license string, args []string, stderr io.Writer) (string, *flag.FlagSet, *clientFlags, error) {
+	if len(args) == 0 || !slices.Contains(verbs, args[0]) {
+		fmt.Fprintln(stderr, usage)
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+			return "", nil, nil, flag.ErrHelp
+		}
+		return "", nil, nil, usageError{name + " needs one of: " + strings.Join(verbs, ", ")}
+	}
+	set := flag.NewFlagSet(name+" "+args[0], flag.ContinueOnError)
+	set.SetOutput(stderr)
+	set.Usage = func() {
+		fmt.Fprintln(stderr, usage)
+		set.PrintDefaults()
+	}
+	cf := &clientFlags{}
+	cf.register(set)
+	cf.license = license
+	set.Lookup("license").DefValue = license
+	return args[0], set, cf, nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 
@@ -23,25 +22,11 @@ sessions, newest first; dates are UTC, as 2024-12-19 or 2024-12-19 23:59:59.000.
 Flags:`
 
 func runSession(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || (args[0] != "create" && args[0] != "result" && args[0] != "list") {
-		fmt.Fprintln(stderr, sessionUsage)
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-			return flag.ErrHelp
-		}
-		return usageError{"session needs one of: create, result, list"}
-	}
-	verb := args[0]
-	set := flag.NewFlagSet("session "+verb, flag.ContinueOnError)
-	set.SetOutput(stderr)
-	set.Usage = func() {
-		fmt.Fprintln(stderr, sessionUsage)
-		set.PrintDefaults()
-	}
-	var cf clientFlags
-	cf.register(set)
 	// Sessions are what a tenant's service license is for.
-	cf.license = "service"
-	set.Lookup("license").DefValue = "service"
+	verb, set, cf, err := verbCommand("session", sessionUsage, []string{"create", "result", "list"}, "service", args, stderr)
+	if err != nil {
+		return err
+	}
 	tenant := set.String("tenant", "", "tenant id (default: the credentials file's)")
 	community := set.String("community", "", "community id (default: the credentials file's)")
 	docType := set.String("document-type", "", "document type: dl_object, ppt_object or idcard_object (create: default dl_object)")
@@ -90,7 +75,7 @@ func runSession(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if *tenant != "" && *community != "" && (!needDVC || *dvc != "") {
 			return nil
 		}
-		creds, err := templateCredentials(&cf)
+		creds, err := templateCredentials(cf)
 		if err != nil {
 			return usageError{fmt.Sprintf("--tenant and --community are needed: %v", err)}
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -28,26 +27,12 @@ one. The file (- for standard input) holds the workflow: an array of steps.
 Flags:`
 
 func runTemplate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || (args[0] != "put" && args[0] != "list" && args[0] != "delete") {
-		fmt.Fprintln(stderr, templateUsage)
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-			return flag.ErrHelp
-		}
-		return usageError{"template needs one of: put, list, delete"}
-	}
-	verb := args[0]
-	set := flag.NewFlagSet("template "+verb, flag.ContinueOnError)
-	set.SetOutput(stderr)
-	set.Usage = func() {
-		fmt.Fprintln(stderr, templateUsage)
-		set.PrintDefaults()
-	}
-	var cf clientFlags
-	cf.register(set)
 	// Templates belong to a tenant: its service license is enough, and
 	// the system one is still a --license away.
-	cf.license = "service"
-	set.Lookup("license").DefValue = "service"
+	verb, set, cf, err := verbCommand("template", templateUsage, []string{"put", "list", "delete"}, "service", args, stderr)
+	if err != nil {
+		return err
+	}
 	tenant := set.String("tenant", "", "tenant id (default: the credentials file's)")
 	community := set.String("community", "", "community id (default: the credentials file's)")
 	docType := set.String("document-type", "", "document type: dl_object, ppt_object or idcard_object")
@@ -68,7 +53,7 @@ func runTemplate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if *tenant != "" && *community != "" && (!needDVC || *dvc != "") {
 			return nil
 		}
-		creds, err := templateCredentials(&cf)
+		creds, err := templateCredentials(cf)
 		if err != nil {
 			return usageError{fmt.Sprintf("--tenant and --community are needed: %v", err)}
 		}
