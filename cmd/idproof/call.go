@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/idproof/idproof/admin"
 	"github.com/idproof/idproof/client"
 	"github.com/idproof/idproof/wire"
 )
@@ -60,11 +61,7 @@ func (f *clientFlags) client() (*client.Client, error) {
 	}
 	lic := f.license
 	if lic == "system" || lic == "service" {
-		path := f.credentials
-		if path == "" {
-			path = filepath.Join(f.data, credentialsFile)
-		}
-		creds, err := readCredentials(path)
+		creds, err := readCredentials(f.credentialsPath())
 		if err != nil && !f.licenseSet && errors.Is(err, fs.ErrNotExist) {
 			// No credentials and no license asked for: public endpoints
 			// still work, protected ones answer 401 with the reason.
@@ -227,4 +224,44 @@ func verbCommand(name, usage string, verbs []string, license string, args []stri
 	cf.license = license
 	set.Lookup("license").DefValue = license
 	return args[0], set, cf, nil
+}
+
+// credentialsPath is the credentials file the flags point at.
+func (f *clientFlags) credentialsPath() string {
+	if f.credentials != "" {
+		return f.credentials
+	}
+	return filepath.Join(f.data, credentialsFile)
+}
+
+// scope fills a tenant, community and, when needDVC, dvcID left unset
+// from the credentials file, which is read only when something is missing.
+func (f *clientFlags) scope(tenant, community, dvc *string, needDVC bool) error {
+	if *tenant != "" && *community != "" && (!needDVC || *dvc != "") {
+		return nil
+	}
+	creds, err := f.readCredentials()
+	if err != nil {
+		return usageError{fmt.Sprintf("--tenant and --community are needed: %v", err)}
+	}
+	if *tenant == "" {
+		*tenant = creds.TenantID
+	}
+	if *community == "" {
+		*community = creds.CommunityID
+	}
+	if needDVC && *dvc == "" {
+		*dvc = creds.DVCID
+	}
+	return nil
+}
+
+// readCredentials reads the credentials file the flags point at.
+func (f *clientFlags) readCredentials() (*admin.Credentials, error) {
+	path := f.credentialsPath()
+	creds, err := readCredentials(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no credentials file at %s", path)
+	}
+	return creds, err
 }

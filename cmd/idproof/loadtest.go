@@ -85,7 +85,7 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	op := func(ctx context.Context, c *client.Client, _, _ int) error { _, err := c.Healthz(ctx); return err }
 	if *opName != "healthz" {
-		creds, err := templateCredentials(&cf)
+		creds, err := cf.readCredentials()
 		if err != nil {
 			return err
 		}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 
 	"github.com/idproof/idproof/client"
@@ -69,27 +68,7 @@ func runSession(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *envelope {
 		opts = append(opts, client.Envelope())
 	}
-	// scope fills the tenant, community and (for creates) dvcID left unset
-	// from the credentials file, read only when something is missing.
-	scope := func(needDVC bool) error {
-		if *tenant != "" && *community != "" && (!needDVC || *dvc != "") {
-			return nil
-		}
-		creds, err := templateCredentials(cf)
-		if err != nil {
-			return usageError{fmt.Sprintf("--tenant and --community are needed: %v", err)}
-		}
-		if *tenant == "" {
-			*tenant = creds.TenantID
-		}
-		if *community == "" {
-			*community = creds.CommunityID
-		}
-		if needDVC && *dvc == "" {
-			*dvc = creds.DVCID
-		}
-		return nil
-	}
+	scope := func(needDVC bool) error { return cf.scope(tenant, community, dvc, needDVC) }
 	var out any
 	switch verb {
 	case "create":

@@ -3,14 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 
-	"github.com/idproof/idproof/admin"
 	"github.com/idproof/idproof/client"
 	"github.com/idproof/idproof/workflow"
 )
@@ -47,27 +43,7 @@ func runTemplate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	// scope fills the tenant, community and (for creates) dvcID left unset
-	// from the credentials file, read only when something is missing.
-	scope := func(needDVC bool) error {
-		if *tenant != "" && *community != "" && (!needDVC || *dvc != "") {
-			return nil
-		}
-		creds, err := templateCredentials(cf)
-		if err != nil {
-			return usageError{fmt.Sprintf("--tenant and --community are needed: %v", err)}
-		}
-		if *tenant == "" {
-			*tenant = creds.TenantID
-		}
-		if *community == "" {
-			*community = creds.CommunityID
-		}
-		if needDVC && *dvc == "" {
-			*dvc = creds.DVCID
-		}
-		return nil
-	}
+	scope := func(needDVC bool) error { return cf.scope(tenant, community, dvc, needDVC) }
 	var out any
 	switch verb {
 	case "list":
@@ -127,19 +103,6 @@ func runTemplate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	return printJSON(stdout, b)
-}
-
-// templateCredentials reads the credentials file the client flags point at.
-func templateCredentials(cf *clientFlags) (*admin.Credentials, error) {
-	path := cf.credentials
-	if path == "" {
-		path = filepath.Join(cf.data, credentialsFile)
-	}
-	creds, err := readCredentials(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("no credentials file at %s", path)
-	}
-	return creds, err
 }
 
 // readWorkflow reads and parses a workflow file. It is not validated here:
