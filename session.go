@@ -95,17 +95,33 @@ type Session struct {
 // Name matches first or last name and UID matches the user uid, both as a
 // case-insensitive substring. CreatedFrom/CreatedTo bound CreatedAt, inclusive.
 type SessionFilter struct {
-	TenantID     string
-	CommunityID  string
-	ID           string
-	Status       SessionStatus
-	Outcome      Outcome
-	DocumentType string
-	Name         string
-	UID          string
-	DVCID        string
-	CreatedFrom  time.Time
-	CreatedTo    time.Time
-	Offset       int
-	Limit        int
+	TenantID    string
+	CommunityID string
+	ID          string
+	// Statuses and StatusOutcomes together keep the sessions whose status
+	// is one of Statuses or whose outcome is one of StatusOutcomes: the
+	// API's status filter names either.
+	Statuses       []SessionStatus
+	StatusOutcomes []Outcome
+	// Outcomes keeps the sessions whose outcome is one of these.
+	Outcomes []Outcome
+	// DocumentTypes keeps the sessions of one of these document types.
+	DocumentTypes []string
+	Name          string
+	UID           string
+	DVCID         string
+	CreatedFrom   time.Time
+	CreatedTo     time.Time
+	Offset        int
+	Limit         int
+}
+
+// Strings converts a list of string-based values (statuses, outcomes) to
+// plain strings, as stores bind them.
+func Strings[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
 }

@@ -7,13 +7,14 @@ import (
 	"github.com/idproof/idproof"
 	"github.com/idproof/idproof/admin"
 	"github.com/idproof/idproof/blob"
+	"github.com/idproof/idproof/internal/lenient"
 )
 
 type bucketRequest struct {
-	Type       string `json:"type"`
-	BucketName string `json:"bucketName"`
-	IsEnabled  *bool  `json:"isEnabled"`
-	CreatedBy  string `json:"createdBy"`
+	Type       string       `json:"type"`
+	BucketName string       `json:"bucketName"`
+	IsEnabled  lenient.Bool `json:"isEnabled"`
+	CreatedBy  string       `json:"createdBy"`
 	blob.Credentials
 }
 
@@ -78,8 +79,11 @@ func (s *Server) putBucket(w http.ResponseWriter, r *http.Request) error {
 	if err := s.decode(r, &req); err != nil {
 		return err
 	}
-	if req.IsEnabled == nil {
-		return errorf(idproof.EINVALID, "isEnabled is required")
+	if lenient.IsChoiceList(req.Type) {
+		return errorf(idproof.EINVALID, "type %.40q lists the choices; send one of aws, gcp, azure, local", req.Type)
+	}
+	if !req.IsEnabled.Set {
+		return errorf(idproof.EINVALID, "isEnabled is required (true or false)")
 	}
 	if req.CreatedBy == "" || len(req.CreatedBy) > 200 {
 		return errorf(idproof.EINVALID, "createdBy is required (at most 200 characters)")
@@ -117,7 +121,7 @@ func (s *Server) putBucket(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := s.clock.Now().UTC().Truncate(1e6)
 	b := &idproof.Bucket{ID: idproof.NewObjectID(), TenantID: tenantID, CommunityID: communityID, Type: req.Type,
-		BucketName: req.BucketName, IsEnabled: *req.IsEnabled, CreatedBy: req.CreatedBy,
+		BucketName: req.BucketName, IsEnabled: req.IsEnabled.Value, CreatedBy: req.CreatedBy,
 		CredentialsSealed: s.admin.Keyring.Seal(plain), CreatedAt: now, UpdatedAt: now}
 	if err := s.store.PutBucket(r.Context(), b); err != nil {
 		return err

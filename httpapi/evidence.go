@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/idproof/idproof"
@@ -30,61 +29,6 @@ func (s *Server) presignURLs(w http.ResponseWriter, r *http.Request) error {
 	return s.reply(w, r, http.StatusOK, urls)
 }
 
-// sideBody is one side of a submission, in any of the document's forms:
-// images inline (an object of base64 strings) and/or imageNames (uploaded
-// objects).
-type sideBody struct {
-	Result     json.RawMessage   `json:"result"`
-	Images     map[string]string `json:"images"`
-	ImageNames []string          `json:"imageNames"`
-	Event      *struct {
-		ScreenName string `json:"screen_name"`
-		EventName  string `json:"event_name"`
-	} `json:"event"`
-}
-
-// side converts a body side into the engine's submission.
-func (b *sideBody) side(side string) (proofing.SideSubmission, error) {
-	sub := proofing.SideSubmission{Side: side, Result: b.Result}
-	if string(b.Result) == "null" {
-		sub.Result = nil
-	}
-	for _, field := range []string{"image", "cropped", "face", "imageBarcode"} {
-		v, ok := b.Images[field]
-		if !ok || v == "" {
-			continue
-		}
-		name, err := proofing.ImageSlot(side, field)
-		if err != nil {
-			return sub, err
-		}
-		data, err := proofing.DecodeInline(side+".images."+field, v)
-		if err != nil {
-			return sub, err
-		}
-		sub.Images = append(sub.Images, proofing.ImageInput{Name: name, Inline: data})
-	}
-	for field := range b.Images {
-		switch field {
-		case "image", "cropped", "face", "imageBarcode":
-		default:
-			return sub, errorf(idproof.EINVALID, "%s.images.%s is not one of image, cropped, face, imageBarcode", side, field)
-		}
-	}
-	for i, n := range b.ImageNames {
-		if err := proofing.CheckImageName(side+".imageNames["+itoa(i)+"]", n); err != nil {
-			return sub, err
-		}
-		sub.Images = append(sub.Images, proofing.ImageInput{Name: n, Upload: n})
-	}
-	if b.Event != nil && b.Event.EventName != "" {
-		sub.ScreenEvt = &proofing.Event{Name: b.Event.EventName, ScreenName: b.Event.ScreenName}
-	}
-	return sub, nil
-}
-
-func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
-
 // submitVerification stores one side's images and extraction result.
 func (s *Server) submitVerification(w http.ResponseWriter, r *http.Request) error {
 	id, err := sessionID(r)
@@ -99,7 +43,7 @@ func (s *Server) submitVerification(w http.ResponseWriter, r *http.Request) erro
 	if err := s.decode(r, &body); err != nil {
 		return err
 	}
-	sub, err := body.side(proofing.VerificationSide(name))
+	sub, ignored, err := body.side(proofing.VerificationSide(name))
 	if err != nil {
 		return err
 	}
@@ -110,7 +54,7 @@ func (s *Server) submitVerification(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	return s.reply(w, r, http.StatusOK, proofing.Submitted(sess, d))
+	return s.reply(w, r, http.StatusOK, withIgnored(proofing.Submitted(sess, d), ignored))
 }
 
 type documentBody struct {
@@ -135,25 +79,38 @@ func (s *Server) submitDocumentBody(w http.ResponseWriter, r *http.Request) erro
 	default:
 		return errorf(idproof.EINVALID, "fallbackCaptureMode must be manual or auto")
 	}
+	if body.DocumentFront == nil {
+		return errorf(idproof.EINVALID, "document_front is required")
+	}
 	var subs []proofing.SideSubmission
-	for side, b := range map[string]*sideBody{proofing.SideFront: body.DocumentFront, proofing.SideBack: body.DocumentBack} {
-		if b == nil {
+	var ignored []string
+	for _, sd := range []struct {
+		side string
+		b    *sideBody
+	}{{proofing.SideFront, body.DocumentFront}, {proofing.SideBack, body.DocumentBack}} {
+		if sd.b == nil {
 			continue
 		}
-		sub, err := b.side(side)
+		sub, ign, err := sd.b.side(sd.side)
 		if err != nil {
 			return err
 		}
-		subs = append(subs, sub)
-	}
-	if body.DocumentFront == nil {
-		return errorf(idproof.EINVALID, "document_front is required")
+		subs, ignored = append(subs, sub), append(ignored, ign...)
 	}
 	sess, d, err := s.engine.SubmitDocument(r.Context(), id, actor(r), subs)
 	if err != nil {
 		return err
 	}
-	return s.reply(w, r, http.StatusOK, proofing.Validation(sess, d))
+	return s.reply(w, r, http.StatusOK, withIgnored(proofing.Validation(sess, d), ignored))
+}
+
+// withIgnored adds the list of images a submission carried but did not
+// use, so that a client learns of them instead of losing them silently.
+func withIgnored(view map[string]any, ignored []string) map[string]any {
+	if len(ignored) > 0 {
+		view["ignoredImages"] = ignored
+	}
+	return view
 }
 
 // submitDocumentUploaded is v1: verify what was uploaded already.

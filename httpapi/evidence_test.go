@@ -12,6 +12,7 @@ import (
 	"image/png"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -110,6 +111,13 @@ func evidenceEndToEnd(t *testing.T, e *env) {
 	urls := presign(t, browser, id, "document_front_image", "document_back_image", "selfie_liveness_image")
 	if len(urls) != 3 {
 		t.Fatalf("urls %v", urls)
+	}
+	// Every object name ends in the extension of the type its URL is
+	// signed for, whatever the backend.
+	for name, ext := range map[string]string{"document_front_image": ".png", "document_back_image": ".png", "selfie_liveness_image": ".jpeg"} {
+		if u, err := url.Parse(urls[name]); err != nil || !strings.HasSuffix(u.Path, "/"+name+ext) {
+			t.Fatalf("%s: URL %s does not end in %s%s", name, urls[name], name, ext)
+		}
 	}
 	for name, body := range map[string][]byte{
 		"document_front_image":  pngBytes(t, 640, 400),

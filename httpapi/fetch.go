@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/idproof/idproof"
+	"github.com/idproof/idproof/internal/lenient"
 	"github.com/idproof/idproof/proofing"
 )
 
@@ -17,20 +18,22 @@ const (
 
 type fetchRequest struct {
 	Query struct {
-		ID                    string `json:"id"`
-		Status                string `json:"status"`
-		OverallRecommendation string `json:"overallRecommendation"`
-		DocumentType          string `json:"documentType"`
-		Name                  string `json:"name"`
-		UID                   string `json:"uid"`
-		DVCID                 string `json:"dvcID"`
-		StartDate             string `json:"startDate"`
-		EndDate               string `json:"endDate"`
+		ID string `json:"id"`
+		// status, overallRecommendation and documentType take one value,
+		// several in an array, or the document's "A | B" form: any of them.
+		Status                lenient.Strings `json:"status"`
+		OverallRecommendation lenient.Strings `json:"overallRecommendation"`
+		DocumentType          lenient.Strings `json:"documentType"`
+		Name                  string          `json:"name"`
+		UID                   string          `json:"uid"`
+		DVCID                 string          `json:"dvcID"`
+		StartDate             string          `json:"startDate"`
+		EndDate               string          `json:"endDate"`
 	} `json:"query"`
-	PIndex      *int   `json:"pIndex"`
-	PSize       *int   `json:"pSize"`
-	TenantID    string `json:"tenantId"`
-	CommunityID string `json:"communityId"`
+	PIndex      lenient.Int `json:"pIndex"`
+	PSize       lenient.Int `json:"pSize"`
+	TenantID    string      `json:"tenantId"`
+	CommunityID string      `json:"communityId"`
 }
 
 // fetchSessions lists a community's sessions with the document's filters.
@@ -60,50 +63,58 @@ func (s *Server) fetchSessions(w http.ResponseWriter, r *http.Request) error {
 	}})
 }
 
+var (
+	sessionStatuses = []idproof.SessionStatus{idproof.StatusPending, idproof.StatusInProgress, idproof.StatusExpired,
+		idproof.StatusAbandoned, idproof.StatusCompleted, idproof.StatusDeclined}
+	sessionOutcomes = []idproof.Outcome{idproof.OutcomePass, idproof.OutcomeFailed, idproof.OutcomeNotPerformed, idproof.OutcomeReview}
+)
+
 func fetchFilter(req *fetchRequest) (idproof.SessionFilter, error) {
 	q := req.Query
 	f := idproof.SessionFilter{TenantID: req.TenantID, CommunityID: req.CommunityID, ID: q.ID,
-		DocumentType: q.DocumentType, Name: q.Name, UID: q.UID, DVCID: q.DVCID}
+		Name: q.Name, UID: q.UID, DVCID: q.DVCID}
 	if f.TenantID == "" {
 		return f, errorf(idproof.EINVALID, "tenantId is required")
 	}
 	if f.CommunityID == "" {
 		return f, errorf(idproof.EINVALID, "communityId is required")
 	}
-	size, index := defaultPageSize, 0
-	if req.PSize != nil {
-		size = *req.PSize
-	}
-	if req.PIndex != nil {
-		index = *req.PIndex
-	}
-	if size < 1 || size > maxPageSize {
-		return f, errorf(idproof.EINVALID, "pSize must be between 1 and %d", maxPageSize)
+	// A page larger than the cap is served at the cap (the reply's
+	// page.size says so) rather than refused: clients written for other
+	// servers ask for whatever page size they are used to.
+	size, index := min(req.PSize.Or(defaultPageSize), maxPageSize), req.PIndex.Or(0)
+	if size < 1 {
+		return f, errorf(idproof.EINVALID, "pSize must be at least 1 (at most %d are returned)", maxPageSize)
 	}
 	if index < 0 || index > 1_000_000 {
 		return f, errorf(idproof.EINVALID, "pIndex must be between 0 and 1000000")
 	}
 	f.Limit, f.Offset = size, index*size
 	// The document's example puts outcomes in status too: accept both.
-	switch st := strings.ToUpper(q.Status); st {
-	case "":
-	case "PENDING", "INPROGRESS", "EXPIRED", "ABANDONED", "COMPLETED", "DECLINED":
-		f.Status = idproof.SessionStatus(st)
-	case "COMPLETED_PASS", "COMPLETED_FAILED", "COMPLETED_NOT_PERFORMED", "REVIEW":
-		f.Outcome = idproof.Outcome(st)
-	default:
-		return f, errorf(idproof.EINVALID, "query.status %q is not a session status", q.Status)
-	}
-	if o := strings.ToUpper(q.OverallRecommendation); o != "" {
-		switch o {
-		case "COMPLETED_PASS", "COMPLETED_FAILED", "COMPLETED_NOT_PERFORMED", "REVIEW":
-			f.Outcome = idproof.Outcome(o)
+	for _, v := range q.Status {
+		v = strings.ToUpper(v)
+		switch {
+		case containsValue(sessionStatuses, v):
+			f.Statuses = append(f.Statuses, idproof.SessionStatus(v))
+		case containsValue(sessionOutcomes, v):
+			f.StatusOutcomes = append(f.StatusOutcomes, idproof.Outcome(v))
 		default:
-			return f, errorf(idproof.EINVALID, "query.overallRecommendation %q is not an outcome", q.OverallRecommendation)
+			return f, errorf(idproof.EINVALID, "query.status %.40q is not a session status or outcome: use %s, %s, or several as \"A | B\"",
+				v, joinValues(sessionStatuses), joinValues(sessionOutcomes))
 		}
 	}
-	if f.DocumentType != "" && !idproof.ValidDocumentType(f.DocumentType) {
-		return f, errorf(idproof.EINVALID, "query.documentType must be one of dl_object, ppt_object, idcard_object")
+	for _, v := range q.OverallRecommendation {
+		v = strings.ToUpper(v)
+		if !containsValue(sessionOutcomes, v) {
+			return f, errorf(idproof.EINVALID, "query.overallRecommendation %.40q is not an outcome: use %s, or several as \"A | B\"", v, joinValues(sessionOutcomes))
+		}
+		f.Outcomes = append(f.Outcomes, idproof.Outcome(v))
+	}
+	for _, v := range q.DocumentType {
+		if !idproof.ValidDocumentType(v) {
+			return f, errorf(idproof.EINVALID, "query.documentType %.40q is not one of dl_object, ppt_object, idcard_object (several: \"A | B\")", v)
+		}
+		f.DocumentTypes = append(f.DocumentTypes, v)
 	}
 	var err error
 	if f.CreatedFrom, err = fetchDate("query.startDate", q.StartDate, false); err != nil {
@@ -119,6 +130,17 @@ func fetchFilter(req *fetchRequest) (idproof.SessionFilter, error) {
 	}
 	return f, nil
 }
+
+func containsValue[T ~string](list []T, v string) bool {
+	for _, x := range list {
+		if string(x) == v {
+			return true
+		}
+	}
+	return false
+}
+
+func joinValues[T ~string](list []T) string { return strings.Join(idproof.Strings(list), ", ") }
 
 // fetchDate reads "YYYY-MM-DD HH:mm:ss.SSS" (UTC), with the time part
 // optional; a bare end date covers its whole day.

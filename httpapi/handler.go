@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/idproof/idproof"
+	"github.com/idproof/idproof/internal/lenient"
 	"github.com/idproof/idproof/wire"
 )
 
@@ -137,13 +138,7 @@ func unwrapBody(body []byte, c *caller) ([]byte, error) {
 	return body, nil
 }
 
-func jsonErrorText(err error) string {
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) && typeErr.Field != "" {
-		return "field " + typeErr.Field + " must be " + typeErr.Type.String() + ", not " + typeErr.Value
-	}
-	return err.Error()
-}
+func jsonErrorText(err error) string { return lenient.Explain(err) }
 
 // reply writes v as JSON with status. If the request came enveloped and the
 // route seals replies, v is sent as {"data": "<encrypted>", "publicKey"}.

@@ -1,11 +1,13 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"net"
 	"net/http"
 	"strings"
 
 	"github.com/idproof/idproof"
+	"github.com/idproof/idproof/internal/lenient"
 	"github.com/idproof/idproof/proofing"
 )
 
@@ -22,13 +24,16 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) error {
 	return s.reply(w, r, http.StatusOK, map[string]string{"sessionId": sess.ID, "url": s.engine.SessionURL(sess.ID)})
 }
 
+// resultRequest is the body of the result endpoints. The connector and
+// verification objects the document's example also sends are not needed:
+// the session keeps its own.
 type resultRequest struct {
-	SessionID          string `json:"sessionId"`
-	DVCID              string `json:"dvcID"`
-	IncludeMetadata    bool   `json:"includeMetadata"`
-	APIVersion         string `json:"apiVersion"`
-	AlwaysReturnAssets bool   `json:"alwaysReturnAssets"`
-	GranularStatus     bool   `json:"granularStatus"`
+	SessionID          string       `json:"sessionId"`
+	DVCID              string       `json:"dvcID"`
+	IncludeMetadata    lenient.Bool `json:"includeMetadata"`
+	APIVersion         string       `json:"apiVersion"`
+	AlwaysReturnAssets lenient.Bool `json:"alwaysReturnAssets"`
+	GranularStatus     lenient.Bool `json:"granularStatus"`
 }
 
 func (s *Server) sessionResult(w http.ResponseWriter, r *http.Request) error {
@@ -55,7 +60,7 @@ func (s *Server) result(w http.ResponseWriter, r *http.Request, v3 bool) error {
 		return errorf(idproof.EINVALID, "apiVersion %q is not supported; use v3 or leave it out", req.APIVersion)
 	}
 	out, err := s.engine.Result(r.Context(), callerFrom(r.Context()).License, req.SessionID, proofing.ResultOptions{
-		V3: v3, IncludeMetadata: req.IncludeMetadata, AlwaysReturnAssets: req.AlwaysReturnAssets, GranularStatus: req.GranularStatus,
+		V3: v3, IncludeMetadata: req.IncludeMetadata.Value, AlwaysReturnAssets: req.AlwaysReturnAssets.Value, GranularStatus: req.GranularStatus.Value,
 	})
 	if err != nil {
 		return err
@@ -147,10 +152,13 @@ func (s *Server) cancelRetry(w http.ResponseWriter, r *http.Request) error {
 	}, completion)(w, r)
 }
 
+// eventRequest is the body of submit/event. status and error are kept as
+// sent (a boolean or a string; a string or an object): the engine checks
+// their form.
 type eventRequest struct {
-	ScreenName string `json:"screen_name"`
-	Status     string `json:"status"`
-	Error      string `json:"error"`
+	ScreenName string          `json:"screen_name"`
+	Status     json.RawMessage `json:"status"`
+	Error      json.RawMessage `json:"error"`
 }
 
 func (s *Server) sessionEvent(w http.ResponseWriter, r *http.Request) error {

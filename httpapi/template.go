@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/idproof/idproof"
+	"github.com/idproof/idproof/internal/lenient"
 	"github.com/idproof/idproof/workflow"
 )
 
@@ -61,7 +62,10 @@ func (b *templateBody) steps() (json.RawMessage, error) {
 func (b *templateBody) fields(required bool) (docType, dvcID string, err error) {
 	switch {
 	case b.DocumentType != nil:
-		if docType = *b.DocumentType; !idproof.ValidDocumentType(docType) {
+		if docType = *b.DocumentType; lenient.IsChoiceList(docType) {
+			return "", "", errorf(idproof.EINVALID, "documentType %.60q lists the choices; a template is for one: dl_object, ppt_object or idcard_object", docType)
+		}
+		if !idproof.ValidDocumentType(docType) {
 			return "", "", errorf(idproof.EINVALID, "documentType %.40q is not one of dl_object, ppt_object, idcard_object", docType)
 		}
 	case required:

@@ -248,8 +248,8 @@ func TestTemplateValidation(t *testing.T) {
 			cases := []struct{ name, body, msg string }{
 				{"bad type", body(`[{"name":"a","type":"VIDEO"}]`), `workflow[0].type "VIDEO" is not one of`},
 				{"missing html", body(`[{"name":"a","type":"HTML"}]`), "workflow[0].html is required"},
-				{"non-base64 html", body(`[{"name":"a","type":"HTML","html":"<div>hello</div>"}]`), "workflow[0].html is not valid standard base64"},
-				{"jumpTo to a missing step", body(`[` + step(`,"actions":[{"jumpTo":"done"}]`) + `]`), `workflow[0].actions[0].jumpTo "done" names no step`},
+				{"document types as choices", `{"documentType":"dl_object | ppt_object | idcard_object","dvcID":"d","workflow":[` + step("") + `]}`, "documentType \"dl_object | ppt_object | idcard_object\" lists the choices"},
+				{"page too large", body(`[{"name":"a","type":"HTML","html":"` + strings.Repeat("<p>", 200<<10) + `"}]`), "workflow[0].html is larger than"},
 				{"duplicate names", body(`[` + step("") + `,` + step("") + `]`), `workflow[1].name "a" is already`},
 				{"no steps", body(`[]`), "at least one step"},
 				{"missing workflow", `{"documentType":"dl_object","dvcID":"d"}`, "workflow is required"},

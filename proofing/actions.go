@@ -43,10 +43,8 @@ func (e *Engine) Event(ctx context.Context, id string, a Actor, ev Event) (*idpr
 	if err := validEventName(ev.Name); err != nil {
 		return nil, err
 	}
-	for name, v := range map[string]string{"screen_name": ev.ScreenName, "status": ev.Status, "error": ev.Error} {
-		if len(v) > 1000 {
-			return nil, invalid("%s is longer than 1000 characters", name)
-		}
+	if err := ev.check(); err != nil {
+		return nil, err
 	}
 	s, _, err := e.change(ctx, id, func(s *idproof.Session, d *Data, now time.Time) error {
 		if err := authorize(s, a); err != nil {

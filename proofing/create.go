@@ -3,6 +3,7 @@ package proofing
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
@@ -51,6 +52,11 @@ func (e *Engine) Create(ctx context.Context, lic *idproof.License, req CreateReq
 	settings, err := ParseSettings(verification)
 	if err != nil {
 		return nil, err
+	}
+	if settings.Capture.License == "" {
+		if settings.Capture.License, err = connectorLicense(connector); err != nil {
+			return nil, err
+		}
 	}
 	if len(sr.WorkflowMetadata) > 0 && !isObject(sr.WorkflowMetadata) {
 		return nil, invalid("sessionRequest.workflowMetadata must be an object")
@@ -152,6 +158,35 @@ func (e *Engine) resolveConfig(ctx context.Context, tenant *idproof.Tenant, comm
 	}
 	return connector, verification, dvcID, nil
 }
+
+// connectorLicense is the capture license of connector.config.license,
+// where the API document's create body puts it; verification.config.license
+// is read first, as earlier clients put it there.
+func connectorLicense(connector json.RawMessage) (string, error) {
+	var c struct {
+		Config struct {
+			License *string `json:"license"`
+		} `json:"config"`
+	}
+	if err := json.Unmarshal(connector, &c); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field == "config.license" {
+			return "", invalid("connector.config.license must be a string")
+		}
+		return "", nil // the connector's own parser reports other faults
+	}
+	if c.Config.License == nil {
+		return "", nil
+	}
+	if len(*c.Config.License) > maxCaptureLicense {
+		return "", invalid("connector.config.license is longer than %d bytes", maxCaptureLicense)
+	}
+	return *c.Config.License, nil
+}
+
+// maxCaptureLicense bounds a capture license: vendors' SDK keys are a few
+// hundred bytes to a few kilobytes.
+const maxCaptureLicense = 16 << 10
 
 func isObject(raw json.RawMessage) bool {
 	var m map[string]json.RawMessage

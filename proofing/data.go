@@ -26,6 +26,9 @@ type Data struct {
 	Extracted map[string]json.RawMessage `json:"extracted,omitempty"`
 	// Uploads lists the names presigned upload URLs were issued for.
 	Uploads []string `json:"uploads,omitempty"`
+	// UploadTypes is the Content-Type each upload URL was bound to, by
+	// image name; a name not listed has UploadContentType's.
+	UploadTypes map[string]string `json:"uploadTypes,omitempty"`
 	// DeleteObjects asks the sweeper to delete the session's objects now,
 	// ahead of retention (set by upload/cancel).
 	DeleteObjects bool `json:"deleteObjects,omitempty"`
@@ -61,13 +64,16 @@ type HistoryEntry struct {
 	TS         int64  `json:"ts"` // epoch milliseconds
 }
 
-// Event is a screen event the capture flow reported.
+// Event is a screen event the capture flow reported. Status and Error
+// keep the JSON the client sent: the API document shows status as a
+// boolean in one place and a string in another, and error as a string
+// that some clients send as an object.
 type Event struct {
-	Name       string `json:"name"`
-	ScreenName string `json:"screen_name,omitempty"`
-	Status     string `json:"status,omitempty"`
-	Error      string `json:"error,omitempty"`
-	TS         int64  `json:"ts"`
+	Name       string          `json:"name"`
+	ScreenName string          `json:"screen_name,omitempty"`
+	Status     json.RawMessage `json:"status,omitempty"`
+	Error      json.RawMessage `json:"error,omitempty"`
+	TS         int64           `json:"ts"`
 }
 
 // StoredVerdict is the last verification of the session.
@@ -84,6 +90,14 @@ type StoredVerdict struct {
 	Document  idproof.DocumentData `json:"document"`
 	Raw       json.RawMessage      `json:"raw,omitempty"`
 	TS        int64                `json:"ts"`
+}
+
+// uploadType is the Content-Type the upload of name was bound to.
+func (d *Data) uploadType(name string) string {
+	if ct, ok := d.UploadTypes[name]; ok {
+		return ct
+	}
+	return UploadContentType(name)
 }
 
 func ms(t time.Time) int64 {

@@ -52,6 +52,13 @@ func (e *Engine) PresignUploads(ctx context.Context, id string, a Actor, names [
 	if contentType != "" && contentType != "image/jpeg" && contentType != "image/png" && contentType != "image/webp" {
 		return nil, invalid("contentType must be image/jpeg, image/png or image/webp")
 	}
+	types := make(map[string]string, len(names))
+	for _, n := range names {
+		types[n] = contentType
+		if contentType == "" {
+			types[n] = UploadContentType(n)
+		}
+	}
 	s, _, err := e.change(ctx, id, func(s *idproof.Session, d *Data, now time.Time) error {
 		if err := authorize(s, a); err != nil {
 			return err
@@ -63,6 +70,10 @@ func (e *Engine) PresignUploads(ctx context.Context, id string, a Actor, names [
 			if !slices.Contains(d.Uploads, n) {
 				d.Uploads = append(d.Uploads, n)
 			}
+			if d.UploadTypes == nil {
+				d.UploadTypes = map[string]string{}
+			}
+			d.UploadTypes[n] = types[n]
 		}
 		s.LastActivityAt = now
 		return nil
@@ -77,11 +88,7 @@ func (e *Engine) PresignUploads(ctx context.Context, id string, a Actor, names [
 	ttl := min(uploadTTL, s.ExpiresAt.Sub(e.now()))
 	out := map[string]string{}
 	for _, n := range names {
-		ct := contentType
-		if ct == "" {
-			ct = uploadContentType(n)
-		}
-		u, err := store.PresignPut(ctx, uploadKey(s, n), ct, ttl)
+		u, err := store.PresignPut(ctx, uploadKey(s, n, types[n]), types[n], ttl)
 		if err != nil {
 			return nil, err
 		}
@@ -90,12 +97,14 @@ func (e *Engine) PresignUploads(ctx context.Context, id string, a Actor, names [
 	return out, nil
 }
 
-func uploadKey(s *idproof.Session, name string) string {
-	return objectPrefix(s.TenantID, s.CommunityID, s.ID) + "upload/" + name
+// uploadKey is where the upload of name, bound to contentType, is put.
+func uploadKey(s *idproof.Session, name, contentType string) string {
+	return objectPrefix(s.TenantID, s.CommunityID, s.ID) + "upload/" + name + Extension(contentType)
 }
 
-func checkedKey(s *idproof.Session, name string) string {
-	return objectPrefix(s.TenantID, s.CommunityID, s.ID) + "checked/" + name
+// checkedKey is where the checked copy of an image is stored.
+func checkedKey(s *idproof.Session, name, contentType string) string {
+	return objectPrefix(s.TenantID, s.CommunityID, s.ID) + "checked/" + name + Extension(contentType)
 }
 
 // Submit checks and stores the images of one or more sides and records the
@@ -124,13 +133,17 @@ func (e *Engine) Submit(ctx context.Context, id string, a Actor, subs []SideSubm
 	var consumed []string
 	for _, sub := range subs {
 		for _, in := range sub.Images {
-			ref, err := e.intake(ctx, store, s, in)
+			var upKey string
+			if in.Upload != "" {
+				upKey = uploadKey(s, in.Upload, d.uploadType(in.Upload))
+			}
+			ref, err := e.intake(ctx, store, s, in, upKey)
 			if err != nil {
 				return nil, nil, err
 			}
 			refs[in.Name] = ref
-			if in.Upload != "" {
-				consumed = append(consumed, uploadKey(s, in.Upload))
+			if upKey != "" {
+				consumed = append(consumed, upKey)
 			}
 		}
 	}
@@ -186,13 +199,14 @@ func submittable(s *idproof.Session, d *Data) error {
 	return nil
 }
 
-// intake checks one image and stores its normalised copy.
-func (e *Engine) intake(ctx context.Context, store idproof.BlobStore, s *idproof.Session, in ImageInput) (ImageRef, error) {
+// intake checks one image, inline or the uploaded object at upKey, and
+// stores its normalised copy.
+func (e *Engine) intake(ctx context.Context, store idproof.BlobStore, s *idproof.Session, in ImageInput, upKey string) (ImageRef, error) {
 	var r io.Reader
 	if in.Inline != nil {
 		r = bytes.NewReader(in.Inline)
 	} else {
-		rc, _, err := store.Open(ctx, uploadKey(s, in.Upload))
+		rc, _, err := store.Open(ctx, upKey)
 		if idproof.IsNotFound(err) {
 			return ImageRef{}, invalid("image %s was not uploaded", in.Upload)
 		}
@@ -212,7 +226,7 @@ func (e *Engine) intake(ctx context.Context, store idproof.BlobStore, s *idproof
 	if err != nil {
 		return ImageRef{}, err
 	}
-	key := checkedKey(s, in.Name)
+	key := checkedKey(s, in.Name, img.ContentType)
 	if err := store.Put(ctx, key, img.ContentType, bytes.NewReader(img.Data), int64(len(img.Data))); err != nil {
 		return ImageRef{}, err
 	}

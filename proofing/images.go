@@ -3,6 +3,7 @@ package proofing
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // ImageNames are the images a session may receive, as the API document
@@ -64,15 +65,40 @@ func CheckImageName(field, name string) error {
 	return nil
 }
 
-// uploadContentType is the Content-Type a presigned upload of name is bound
+// UploadContentType is the Content-Type a presigned upload of name is bound
 // to by default: the document's examples use PNG for full document images
 // and barcodes, JPEG for the rest.
-func uploadContentType(name string) string {
+func UploadContentType(name string) string {
 	switch name {
 	case "document_front_image", "document_back_image", "document_back_imageBarcode":
 		return "image/png"
 	}
 	return "image/jpeg"
+}
+
+// Extension is the file extension objects of contentType are named with,
+// as the API document's example URLs show them (.png, .jpeg), so that a
+// client can tell from a presigned URL which Content-Type it is bound to.
+func Extension(contentType string) string {
+	switch contentType {
+	case "image/png":
+		return ".png"
+	case "image/webp":
+		return ".webp"
+	}
+	return ".jpeg"
+}
+
+// uploadName splits an uploaded object's file name into the image name and
+// the Content-Type its extension stands for; ok is false for files that
+// are not an image name with one of the extensions.
+func uploadName(file string) (name, contentType string, ok bool) {
+	for _, ct := range []string{"image/png", "image/jpeg", "image/webp"} {
+		if n, found := strings.CutSuffix(file, Extension(ct)); found && slices.Contains(ImageNames, n) {
+			return n, ct, true
+		}
+	}
+	return "", "", false
 }
 
 // objectPrefix is where a session's objects live in its bucket.

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/idproof/idproof"
+	"github.com/idproof/idproof/internal/lenient"
 )
 
 // KnownChecks are the session checks a verification config may ask for.
@@ -55,23 +56,25 @@ type verificationObject struct {
 	Tag    string `json:"tag"`
 	Type   string `json:"type"`
 	Config struct {
-		Verifier                    string          `json:"verifier"`
-		Debug                       bool            `json:"debug"`
-		Skip                        bool            `json:"skip"`
-		ReturnRawData               bool            `json:"returnRawData"`
-		FraudDetectFailureBypass    bool            `json:"fraudDetectFailureBypass"`
-		UseHighResolutionImages     bool            `json:"useHighResolutionImages"`
-		ExpireSessionInMin          *int            `json:"expireSessionInMin"`
-		AbandonSessionInMin         *int            `json:"abandonSessionInMin"`
-		MaxRetries                  *int            `json:"maxRetries"`
-		PIIRetentionInMin           *int            `json:"piiRetentionInMin"`
-		Checks                      []string        `json:"checks"`
+		Verifier string `json:"verifier"`
+		// Numbers and booleans are lenient: the document's own examples
+		// write some of them as strings ("30", "false").
+		Debug                       lenient.Bool    `json:"debug"`
+		Skip                        lenient.Bool    `json:"skip"`
+		ReturnRawData               lenient.Bool    `json:"returnRawData"`
+		FraudDetectFailureBypass    lenient.Bool    `json:"fraudDetectFailureBypass"`
+		UseHighResolutionImages     lenient.Bool    `json:"useHighResolutionImages"`
+		ExpireSessionInMin          lenient.Int     `json:"expireSessionInMin"`
+		AbandonSessionInMin         lenient.Int     `json:"abandonSessionInMin"`
+		MaxRetries                  lenient.Int     `json:"maxRetries"`
+		PIIRetentionInMin           lenient.Int     `json:"piiRetentionInMin"`
+		Checks                      lenient.Strings `json:"checks"`
 		License                     string          `json:"license"`
 		SelfieCaptureMode           string          `json:"selfieCaptureMode"`
-		AutoDetectTimeout           *int            `json:"autoDetectTimeout"`
+		AutoDetectTimeout           lenient.Int     `json:"autoDetectTimeout"`
 		PostTimeoutCaptureMode      string          `json:"postTimeoutCaptureMode"`
-		AutoCaptureCountdownSeconds *int            `json:"autoCaptureCountdownSeconds"`
-		AutoCaptureCountdownVisible *bool           `json:"autoCaptureCountdownVisible"`
+		AutoCaptureCountdownSeconds lenient.Int     `json:"autoCaptureCountdownSeconds"`
+		AutoCaptureCountdownVisible lenient.Bool    `json:"autoCaptureCountdownVisible"`
 		BypassConfig                json.RawMessage `json:"bypassConfig"`
 	} `json:"config"`
 }
@@ -88,25 +91,25 @@ func ParseSettings(raw json.RawMessage) (Settings, error) {
 		return Settings{}, invalid("verification is required")
 	}
 	if err := json.Unmarshal(raw, &v); err != nil {
-		return Settings{}, invalid("verification must be an object: %v", err)
+		return Settings{}, invalid("verification: %s", lenient.Explain(err))
 	}
 	c := v.Config
 	s := Settings{
-		Tag: v.Tag, Type: v.Type, Verifier: c.Verifier, Skip: c.Skip, Debug: c.Debug,
-		ReturnRawData: c.ReturnRawData, FraudDetectFailureBypass: c.FraudDetectFailureBypass,
-		UseHighResolutionImages: c.UseHighResolutionImages,
+		Tag: v.Tag, Type: v.Type, Verifier: c.Verifier, Skip: c.Skip.Value, Debug: c.Debug.Value,
+		ReturnRawData: c.ReturnRawData.Value, FraudDetectFailureBypass: c.FraudDetectFailureBypass.Value,
+		UseHighResolutionImages: c.UseHighResolutionImages.Value,
 	}
 	var err error
-	if s.ExpireMin, err = bounded("expireSessionInMin", c.ExpireSessionInMin, DefaultExpireMin, 1, 30*24*60); err != nil {
+	if s.ExpireMin, err = bounded("expireSessionInMin", c.ExpireSessionInMin.Ptr(), DefaultExpireMin, 1, 30*24*60); err != nil {
 		return s, err
 	}
-	if s.AbandonMin, err = bounded("abandonSessionInMin", c.AbandonSessionInMin, DefaultAbandonMin, 1, 24*60); err != nil {
+	if s.AbandonMin, err = bounded("abandonSessionInMin", c.AbandonSessionInMin.Ptr(), DefaultAbandonMin, 1, 24*60); err != nil {
 		return s, err
 	}
-	if s.MaxRetries, err = bounded("maxRetries", c.MaxRetries, DefaultMaxRetries, 0, 10); err != nil {
+	if s.MaxRetries, err = bounded("maxRetries", c.MaxRetries.Ptr(), DefaultMaxRetries, 0, 10); err != nil {
 		return s, err
 	}
-	if s.RetentionMin, err = bounded("piiRetentionInMin", c.PIIRetentionInMin, DefaultRetentionMin, 0, 365*24*60); err != nil {
+	if s.RetentionMin, err = bounded("piiRetentionInMin", c.PIIRetentionInMin.Ptr(), DefaultRetentionMin, 0, 365*24*60); err != nil {
 		return s, err
 	}
 	s.Checks = c.Checks
@@ -121,10 +124,10 @@ func ParseSettings(raw json.RawMessage) (Settings, error) {
 	s.Capture = Capture{
 		License: c.License, SelfieCaptureMode: orDefault(c.SelfieCaptureMode, "auto"),
 		PostTimeoutCaptureMode:      orDefault(c.PostTimeoutCaptureMode, "manual"),
-		AutoCaptureCountdownSeconds: c.AutoCaptureCountdownSeconds,
-		AutoCaptureCountdownVisible: c.AutoCaptureCountdownVisible, BypassConfig: c.BypassConfig,
+		AutoCaptureCountdownSeconds: c.AutoCaptureCountdownSeconds.Ptr(),
+		AutoCaptureCountdownVisible: c.AutoCaptureCountdownVisible.Ptr(), BypassConfig: c.BypassConfig,
 	}
-	if s.Capture.AutoDetectTimeout, err = bounded("autoDetectTimeout", c.AutoDetectTimeout, 40, 0, 600); err != nil {
+	if s.Capture.AutoDetectTimeout, err = bounded("autoDetectTimeout", c.AutoDetectTimeout.Ptr(), 40, 0, 600); err != nil {
 		return s, err
 	}
 	switch s.Capture.SelfieCaptureMode {

@@ -60,8 +60,10 @@ func (e *Engine) SubmitUploaded(ctx context.Context, id string, a Actor) (*idpro
 	}
 	bySide := map[string]*SideSubmission{}
 	for _, k := range keys {
-		name := strings.TrimPrefix(k, prefix)
-		if CheckImageName("image", name) != nil {
+		// Only the object the last URL for the name was bound to counts:
+		// a name presigned twice with different types may have both.
+		name, ct, ok := uploadName(strings.TrimPrefix(k, prefix))
+		if !ok || ct != d.uploadType(name) {
 			continue
 		}
 		side := SideSelfie
@@ -111,7 +113,7 @@ func (e *Engine) UploadCancel(ctx context.Context, id string, a Actor, screen st
 		}
 		// The uploaded images go now (the sweeper deletes them), whatever
 		// the retention of the rest: the user abandoned them.
-		d.Images, d.Uploads, d.DeleteObjects = nil, nil, true
+		d.Images, d.Uploads, d.UploadTypes, d.DeleteObjects = nil, nil, nil, true
 		return nil
 	})
 	if err == nil {

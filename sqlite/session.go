@@ -155,14 +155,34 @@ func sessionWhere(f idproof.SessionFilter) (string, []any) {
 		{"tenant_id", f.TenantID},
 		{"community_id", f.CommunityID},
 		{"id", f.ID},
-		{"status", string(f.Status)},
-		{"outcome", string(f.Outcome)},
-		{"document_type", f.DocumentType},
 		{"dvc_id", f.DVCID},
 	} {
 		if eq.val != "" {
 			add(eq.col+" = ?", eq.val)
 		}
+	}
+	// in renders "col IN (?, ...)" and appends its arguments.
+	in := func(col string, vals []string) string {
+		marks := make([]string, len(vals))
+		for i, v := range vals {
+			marks[i] = "?"
+			args = append(args, v)
+		}
+		return col + " IN (" + strings.Join(marks, ", ") + ")"
+	}
+	switch st, so := idproof.Strings(f.Statuses), idproof.Strings(f.StatusOutcomes); {
+	case len(st) > 0 && len(so) > 0:
+		conds = append(conds, "("+in("status", st)+" OR "+in("outcome", so)+")")
+	case len(st) > 0:
+		conds = append(conds, in("status", st))
+	case len(so) > 0:
+		conds = append(conds, in("outcome", so))
+	}
+	if len(f.Outcomes) > 0 {
+		conds = append(conds, in("outcome", idproof.Strings(f.Outcomes)))
+	}
+	if len(f.DocumentTypes) > 0 {
+		conds = append(conds, in("document_type", f.DocumentTypes))
 	}
 	if f.Name != "" {
 		p := containsPattern(f.Name)

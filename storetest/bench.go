@@ -253,9 +253,9 @@ func BenchmarkSessions(b *testing.B, st idproof.Store, n int) {
 		set  func(f *idproof.SessionFilter)
 	}{
 		{"community", func(*idproof.SessionFilter) {}},
-		{"status", func(f *idproof.SessionFilter) { f.Status = idproof.StatusInProgress }},
-		{"outcome", func(f *idproof.SessionFilter) { f.Outcome = idproof.OutcomeFailed }},
-		{"documentType", func(f *idproof.SessionFilter) { f.DocumentType = idproof.DocIDCard }},
+		{"status", func(f *idproof.SessionFilter) { f.Statuses = []idproof.SessionStatus{idproof.StatusInProgress} }},
+		{"outcome", func(f *idproof.SessionFilter) { f.Outcomes = []idproof.Outcome{idproof.OutcomeFailed} }},
+		{"documentType", func(f *idproof.SessionFilter) { f.DocumentTypes = []string{idproof.DocIDCard} }},
 		{"dvcID", func(f *idproof.SessionFilter) { f.DVCID = benchDVC(c, 3) }},
 		{"name", func(f *idproof.SessionFilter) { f.Name = "nguyen" }},
 		{"uid", func(f *idproof.SessionFilter) { f.UID = "emp-0042" }},

@@ -7,8 +7,11 @@ package workflow
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/idproof/idproof"
 )
@@ -133,8 +136,41 @@ func Parse(b []byte) ([]Step, error) {
 		if err := json.Unmarshal(it, &steps[i]); err != nil {
 			return nil, idproof.Errorf(idproof.EINVALID, "workflow[%d]: %s", i, decodeErrorText(err))
 		}
+		steps[i].HTML = EncodeHTML(steps[i].HTML)
 	}
 	return steps, nil
+}
+
+// EncodeHTML returns html as standard base64, the form templates store.
+// The API document asks for base64 but its own example sends the page as
+// it is ("<div>hello</div>"): a value that is not the base64 of UTF-8 text
+// is taken to be the page itself and encoded. Base64 text decodes to bytes
+// that are almost never valid UTF-8 by chance, so a page is not mistaken
+// for its encoding in practice; the size limits apply after encoding.
+func EncodeHTML(html string) string {
+	if html == "" || isBase64Text(html) {
+		return html
+	}
+	return base64.StdEncoding.EncodeToString([]byte(html))
+}
+
+// isBase64Text reports whether v is standard base64 of UTF-8 text without
+// control characters other than white space.
+func isBase64Text(v string) bool {
+	// Refuse oversize values before decoding; Validate reports their size.
+	if base64.StdEncoding.DecodedLen(len(v)) > MaxHTMLBytes+2 {
+		return true
+	}
+	b, err := base64.StdEncoding.DecodeString(v)
+	if err != nil || !utf8.Valid(b) {
+		return false
+	}
+	for _, r := range string(b) {
+		if unicode.IsControl(r) && !unicode.IsSpace(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // decodeErrorText names the field of a JSON type error.

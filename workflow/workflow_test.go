@@ -28,6 +28,10 @@ func TestParse(t *testing.T) {
 			want: []workflow.Step{{Name: "a", Type: "HTML", HTML: page, Actions: []workflow.Action{{Name: "n", On: "o", JumpTo: "a", Call: "c"}}, Params: []workflow.Param{{Name: "p", Field: "f"}}}}},
 		{name: "nulls as in the document", in: `[{"name":"a","html":"` + page + `","type":"HTML","actions":[{"name":null,"on":null,"call":null,"jumpTo":null,"script":null}],"params":[{"name":null,"field":null}]}]`,
 			want: []workflow.Step{{Name: "a", Type: "HTML", HTML: page, Actions: []workflow.Action{{}}, Params: []workflow.Param{{}}}}},
+		{name: "raw html is encoded", in: `[{"name":"a","type":"HTML","html":"<div>hello</div>"}]`,
+			want: []workflow.Step{{Name: "a", Type: "HTML", HTML: base64.StdEncoding.EncodeToString([]byte("<div>hello</div>"))}}},
+		{name: "the document's placeholder html is a page too", in: `[{"name":"a","type":"HTML","html":"base64"}]`,
+			want: []workflow.Step{{Name: "a", Type: "HTML", HTML: base64.StdEncoding.EncodeToString([]byte("base64"))}}},
 		{name: "null lists", in: `[{"name":"a","type":"PROCESSING","actions":null,"params":null}]`,
 			want: []workflow.Step{{Name: "a", Type: "PROCESSING"}}},
 		{name: "missing", in: ``, wantErr: "workflow is required"},
@@ -92,7 +96,7 @@ func TestValidate(t *testing.T) {
 		{name: "url-safe base64", edit: func(s []workflow.Step) []workflow.Step { s[0].HTML = "Pz8_"; return s }, wantErr: "workflow[0].html is not valid"},
 		{name: "capture html not base64", edit: func(s []workflow.Step) []workflow.Step { s[1].HTML = "!!"; return s }, wantErr: "workflow[1].html"},
 		{name: "html too large", edit: func(s []workflow.Step) []workflow.Step { s[1].HTML = big; return s }, wantErr: "workflow[1].html is larger than"},
-		{name: "jumpTo missing step", edit: func(s []workflow.Step) []workflow.Step { s[0].Actions[0].JumpTo = "done"; return s }, wantErr: `workflow[0].actions[0].jumpTo "done" names no step`},
+		{name: "jumpTo naming no step is kept", edit: func(s []workflow.Step) []workflow.Step { s[0].Actions[0].JumpTo = "done"; return s }},
 		{name: "jumpTo backwards", edit: func(s []workflow.Step) []workflow.Step {
 			s[2].Actions = []workflow.Action{{JumpTo: "start"}}
 			return s

@@ -3,6 +3,8 @@ package blobtest
 import (
 	"bytes"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 )
@@ -87,6 +89,17 @@ func wantBody(t *testing.T, what string, resp *Response, contentType string, b [
 }
 
 var presignTests = []test{
+	{"KeyInURL", func(t *testing.T, e *env) {
+		// Clients tell an upload URL's Content-Type by the extension the
+		// object name ends in, so the URL's path must end in the key.
+		k := e.key("upload/document_front_image.png")
+		for _, u := range []string{e.presignPut(t, k, "image/png", urlTTL), e.presignGet(t, k, urlTTL)} {
+			pu, err := url.Parse(u)
+			if err != nil || !strings.HasSuffix(pu.Path, "/"+k) {
+				t.Errorf("presigned URL %s does not end in /%s", u, k)
+			}
+		}
+	}},
 	{"Put", func(t *testing.T, e *env) {
 		k := e.key("upload/front.jpg")
 		b := RandomBytes(32 << 10)

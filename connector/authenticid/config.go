@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/idproof/idproof"
+	"github.com/idproof/idproof/internal/lenient"
 	"github.com/idproof/idproof/netguard"
 )
 
@@ -37,7 +38,7 @@ type rawConfig struct {
 	FaceAPI              string          `json:"faceAPI"`
 	FaceAPIKey           string          `json:"faceAPIKey"`
 	LivenessAPI          string          `json:"documentLivenessCheckAPI"`
-	ShareSession         json.RawMessage `json:"document_share_session_enabled"`
+	ShareSession         lenient.Bool    `json:"document_share_session_enabled"`
 	AccountCode          json.RawMessage `json:"accountCode"`
 	WebURL               string          `json:"cfweb_url"`
 	WebCert              string          `json:"cfweb_cert"`
@@ -49,8 +50,8 @@ type rawConfig struct {
 
 // rawVerification is the part of verification.config this connector reads.
 type rawVerification struct {
-	ActionCode   *float64 `json:"action_code"`
-	DocumentType *string  `json:"document_type"`
+	ActionCode   lenient.Int `json:"action_code"`
+	DocumentType *string     `json:"document_type"`
 }
 
 // config is the validated configuration.
@@ -91,24 +92,10 @@ func decode(raw json.RawMessage, prefix string, v any) error {
 	case errors.As(err, &te) && te.Field == "cfweb_channelResponse":
 		return invalid("%s.cfweb_channelResponse must be a list of DQL field names", prefix)
 	case errors.As(err, &te) && te.Field != "":
-		return invalid("%s.%s must be a %s", prefix, te.Field, jsonKind(te.Type.Kind().String()))
+		return invalid("%s.%s", prefix, strings.TrimPrefix(lenient.Explain(err), "field "))
 	default:
 		return invalid("%s must be a JSON object: %v", prefix, err)
 	}
-}
-
-func jsonKind(goKind string) string {
-	switch goKind {
-	case "string":
-		return "string"
-	case "float64", "int":
-		return "number"
-	case "slice":
-		return "list"
-	case "bool":
-		return "boolean"
-	}
-	return "JSON value of the documented type"
 }
 
 // parseConfig validates connector.config and verification.config without
@@ -153,13 +140,13 @@ func parseConfig(connectorRaw, verificationRaw json.RawMessage, allowPrivate boo
 		}
 		c.timeout = time.Duration(s * float64(time.Second))
 	}
-	if rv.ActionCode == nil {
+	if !rv.ActionCode.Set {
 		return nil, invalid("verification.config.action_code is required (the code meaning no rescan is suggested, 99 by default at AuthenticID)")
 	}
-	if a := *rv.ActionCode; a != math.Trunc(a) || a < 0 || a > math.MaxInt32 {
-		return nil, invalid("verification.config.action_code must be a whole number")
+	if rv.ActionCode.Value < 0 {
+		return nil, invalid("verification.config.action_code must be a whole number of 0 or more")
 	}
-	c.actionCode = int(*rv.ActionCode)
+	c.actionCode = rv.ActionCode.Value
 	if rv.DocumentType != nil {
 		switch *rv.DocumentType {
 		case DocTypeLicenseIDCard, DocTypeLicensePassport, DocTypePassport:
@@ -168,10 +155,7 @@ func parseConfig(connectorRaw, verificationRaw json.RawMessage, allowPrivate boo
 			return nil, invalid("verification.config.document_type must be %q, %q or %q", DocTypeLicenseIDCard, DocTypeLicensePassport, DocTypePassport)
 		}
 	}
-	if c.web, err = flexBool(p+".document_share_session_enabled", rc.ShareSession); err != nil {
-		return nil, err
-	}
-	if c.web {
+	if c.web = rc.ShareSession.Value; c.web {
 		if err := c.parseWeb(rc, allowPrivate); err != nil {
 			return nil, err
 		}
@@ -219,28 +203,6 @@ func (c *config) parseWeb(rc rawConfig, allowPrivate bool) error {
 	}
 	c.channelResponse = rc.ChannelResponse
 	return nil
-}
-
-// flexBool reads a boolean the API document types as a string.
-func flexBool(field string, raw json.RawMessage) (bool, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
-		return false, nil
-	}
-	var b bool
-	if json.Unmarshal(raw, &b) == nil {
-		return b, nil
-	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		switch strings.ToLower(strings.TrimSpace(s)) {
-		case "true":
-			return true, nil
-		case "false", "":
-			return false, nil
-		}
-	}
-	return false, invalid("%s must be true or false", field)
 }
 
 // serviceURL turns a configured host or URL into an https base URL without

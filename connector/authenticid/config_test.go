@@ -93,7 +93,7 @@ func TestConfigRefused(t *testing.T) {
 		{"huge timeout", air(map[string]any{"timeoutSeconds": 1000}), verification(nil), "timeoutSeconds"},
 		{"string timeout", air(map[string]any{"timeoutSeconds": "5"}), verification(nil), "timeoutSeconds"},
 		{"missing action code", air(nil), map[string]any{"verifier": "authenticid"}, "action_code"},
-		{"string action code", air(nil), map[string]any{"action_code": "99"}, "action_code"},
+		{"action code not a number", air(nil), map[string]any{"action_code": "rescan"}, "action_code"},
 		{"fractional action code", air(nil), map[string]any{"action_code": 99.5}, "action_code"},
 		{"unknown document type", air(nil), verification(map[string]any{"document_type": "02"}), "document_type"},
 		{"flag not a boolean", air(map[string]any{"document_share_session_enabled": "yes"}), verification(nil), "document_share_session_enabled"},
@@ -113,5 +113,19 @@ func TestConfigRefused(t *testing.T) {
 		if idproof.ErrorCode(err) != idproof.EINVALID || !strings.Contains(err.Error(), tc.field) {
 			t.Errorf("%s: err = %v, want EINVALID naming %s", tc.name, err, tc.field)
 		}
+	}
+}
+
+// TestConfigStringForms: the API document writes numbers and booleans of
+// these objects as strings; they are read as the values they spell.
+func TestConfigStringForms(t *testing.T) {
+	t.Parallel()
+	web := webConfig("air.example.com", "https://cfweb.example.com")
+	web["document_share_session_enabled"] = "true"
+	if _, err := build(t, web, map[string]any{"action_code": "99", "document_type": "11"}, false); err != nil {
+		t.Fatalf("action_code as a string: %v", err)
+	}
+	if _, err := build(t, with(airConfig("air.example.com"), map[string]any{"document_share_session_enabled": "false"}), map[string]any{"action_code": 99}, false); err != nil {
+		t.Fatalf("flag as a string: %v", err)
 	}
 }

@@ -37,6 +37,7 @@ import (
 
 	"github.com/idproof/idproof"
 	"github.com/idproof/idproof/connector"
+	"github.com/idproof/idproof/internal/lenient"
 	"github.com/idproof/idproof/netguard"
 )
 
@@ -94,17 +95,17 @@ type connectorConfig struct {
 	ClientSecret   string                     `json:"clientSecret"`
 	VerifierURLV2  string                     `json:"verifierUrlV2"`
 	VerifierURL    string                     `json:"verifierUrl"`
-	UseV1          *bool                      `json:"useV1BlinkIdVerify"`
+	UseV1          lenient.Bool               `json:"useV1BlinkIdVerify"`
 	Options        map[string]json.RawMessage `json:"options"`
 	UseCase        json.RawMessage            `json:"useCase"`
-	TimeoutSeconds *int                       `json:"timeoutSeconds"`
+	TimeoutSeconds lenient.Int                `json:"timeoutSeconds"`
 	ImageMode      string                     `json:"imageMode"`
 }
 
 // verificationConfig is the part of verification.config this connector
 // reads. It overrides the connector's settings: it is the more specific.
 type verificationConfig struct {
-	UseV1   *bool                      `json:"useV1BlinkIdVerify"`
+	UseV1   lenient.Bool               `json:"useV1BlinkIdVerify"`
 	Options map[string]json.RawMessage `json:"options"`
 	UseCase json.RawMessage            `json:"useCase"`
 }
@@ -134,25 +135,11 @@ func decodeObject(prefix string, raw json.RawMessage, v any) error {
 	if err := json.Unmarshal(raw, v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
-			return invalid("%s.%s must be a %s", prefix, te.Field, jsonKind(te.Type.Kind().String()))
+			return invalid("%s.%s", prefix, strings.TrimPrefix(lenient.Explain(err), "field "))
 		}
 		return invalid("%s must be a JSON object: %v", prefix, err)
 	}
 	return nil
-}
-
-func jsonKind(goKind string) string {
-	switch goKind {
-	case "string":
-		return "string"
-	case "bool":
-		return "boolean"
-	case "map", "struct":
-		return "JSON object"
-	case "slice":
-		return "JSON array"
-	}
-	return "whole number"
 }
 
 // isObject reports whether raw is absent or a JSON object.
@@ -180,9 +167,9 @@ func New(cfg connector.Config) (*Connector, error) {
 	case c.clientSecret == "":
 		return nil, invalid("connector.config.clientSecret is required")
 	}
-	c.v1 = cc.UseV1 != nil && *cc.UseV1
-	if vc.UseV1 != nil {
-		c.v1 = *vc.UseV1
+	c.v1 = cc.UseV1.Value
+	if vc.UseV1.Set {
+		c.v1 = vc.UseV1.Value
 	}
 	if cc.VerifierURLV2 == "" {
 		cc.VerifierURLV2 = DefaultURLV2
@@ -202,10 +189,7 @@ func New(cfg connector.Config) (*Connector, error) {
 		}
 		c.url = cc.VerifierURL
 	}
-	secs := DefaultTimeoutSeconds
-	if cc.TimeoutSeconds != nil {
-		secs = *cc.TimeoutSeconds
-	}
+	secs := cc.TimeoutSeconds.Or(DefaultTimeoutSeconds)
 	if secs < 1 || secs > MaxTimeoutSeconds {
 		return nil, invalid("connector.config.timeoutSeconds must be between 1 and %d", MaxTimeoutSeconds)
 	}
