@@ -8,27 +8,80 @@ import (
 // data for. They are compared case-insensitively.
 var absentValues = []string{"NONE", "UNAVAIL", "UNAVL"}
 
-// docFields reads elements of the DL or ID subfile.
-type docFields struct{ sf *Subfile }
+// hasValue reports whether v is a real value: not blank, and not one of
+// absentValues.
+func hasValue(v string) bool {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return false
+	}
+	for _, a := range absentValues {
+		if strings.EqualFold(v, a) {
+			return false
+		}
+	}
+	return true
+}
 
-// get returns the first of ids that has a real value, or "".
+// docFields reads elements of the DL or ID subfile for the typed fields.
+// It never hands out a value that shows damage (see damage): such an
+// element is recorded as unread and treated as absent.
+type docFields struct {
+	sf      *Subfile
+	r       *Result
+	version int
+	// lost holds the elements the required fields come from that the
+	// subfile lacks: if one of them stands inside another value, the
+	// separator before it was lost.
+	lost map[string]bool
+}
+
+func newDocFields(sf *Subfile, r *Result, version int) docFields {
+	f := docFields{sf: sf, r: r, version: version, lost: map[string]bool{}}
+	lose := func(ids ...string) {
+		for _, id := range ids {
+			if _, ok := sf.Elements[id]; ok {
+				return
+			}
+		}
+		for _, id := range ids {
+			f.lost[id] = true
+		}
+	}
+	lose("DAQ")
+	lose("DBB")
+	lose("DBA")
+	lose("DCS", "DAB", "DAA")
+	lose("DAC", "DCT", "DAA")
+	return f
+}
+
+// get returns the first of ids that has a real, readable value, or "".
 func (f docFields) get(ids ...string) string {
 	for _, id := range ids {
 		v := strings.TrimSpace(f.sf.Elements[id])
-		if v == "" {
+		if !hasValue(v) {
 			continue
 		}
-		absent := false
-		for _, a := range absentValues {
-			if strings.EqualFold(v, a) {
-				absent = true
+		if why, swallowed := f.damage(id, v); why != "" {
+			f.unread(id, v, why)
+			for _, s := range swallowed {
+				f.r.markUnread(s)
 			}
+			continue
 		}
-		if !absent {
-			return v
-		}
+		return v
 	}
 	return ""
+}
+
+// unread records that element id, holding v, cannot be used, and why.
+func (f docFields) unread(id, v, why string) {
+	if f.r.isUnread(id) {
+		return
+	}
+	f.r.markUnread(id)
+	f.r.warnf("%s %s %s; it is left out", id, show(v), why)
 }
 
 // interpret fills the typed fields from the first DL or ID subfile and
@@ -45,7 +98,7 @@ func (r *Result) interpret(h *header) {
 		r.errorf("no DL or ID subfile")
 		return
 	}
-	f := docFields{doc}
+	f := newDocFields(doc, r, h.version)
 	r.DocumentType = doc.Type
 	r.DocumentNumber = f.get("DAQ")
 	r.readNames(f)
@@ -76,109 +129,30 @@ func (r *Result) interpret(h *header) {
 	r.IssueDate = r.readDate(f, "DBD", "issue date", yearFirst, false)
 
 	if r.DocumentNumber == "" {
-		r.errorf("DAQ document number is missing")
+		r.requiredMissing("DAQ document number", "DAQ")
 	}
-	nameID := "DCS"
+	familyID, firstID := "DCS", "DAC"
 	if h.version <= 1 {
-		nameID = "DAA"
+		familyID, firstID = "DAA", "DAA"
 	}
 	if r.FamilyName == "" {
-		r.errorf("%s family name is missing", nameID)
+		r.requiredMissing(familyID+" family name", "DCS", "DAB", "DAA")
 	}
 	if r.FirstName == "" {
-		if h.version <= 1 {
-			r.errorf("DAA first name is missing")
-		} else {
-			r.errorf("DAC first name is missing")
-		}
+		r.requiredMissing(firstID+" first name", "DAC", "DCT", "DAA")
 	}
 }
 
-// readNames fills the name fields. Versions 4 and later have separate
-// elements; versions 2 and 3 put first and middle names together in DCT;
-// version 1 has the whole name in DAA, with separate elements optional.
-func (r *Result) readNames(f docFields) {
-	r.FamilyName = f.get("DCS", "DAB")
-	r.FirstName = f.get("DAC")
-	r.MiddleName = f.get("DAD")
-	r.Suffix = f.get("DCU", "DAE")
-	if r.FirstName == "" {
-		if given := f.get("DCT"); given != "" {
-			r.FirstName, r.MiddleName = splitGiven(given, r.MiddleName)
-		}
+// requiredMissing records that a required field is empty: unreadable when
+// one of the elements it comes from could not be read, or when the
+// document subfile holds pieces that are not elements (one of them may be
+// it), else missing.
+func (r *Result) requiredMissing(what string, ids ...string) {
+	if r.isUnread(ids...) || r.garbled {
+		r.unreadErrorf("%s could not be read", what)
+	} else {
+		r.errorf("%s is missing", what)
 	}
-	if r.FamilyName != "" && r.FirstName != "" {
-		return
-	}
-	full := f.get("DAA")
-	if full == "" {
-		return
-	}
-	family, first, middle, suffix := splitFullName(full)
-	if r.FamilyName == "" {
-		r.FamilyName = family
-	}
-	if r.FirstName == "" {
-		r.FirstName = first
-		if r.MiddleName == "" {
-			r.MiddleName = middle
-		}
-	}
-	if r.Suffix == "" {
-		r.Suffix = suffix
-	}
-}
-
-// splitGiven splits a DCT value ("FIRST,MIDDLE" or "FIRST MIDDLE") into
-// the first name and the rest. A separate middle name, when present, wins.
-func splitGiven(given, middle string) (string, string) {
-	first, rest, _ := strings.Cut(strings.ReplaceAll(given, ",", " "), " ")
-	if middle == "" {
-		middle = strings.Join(strings.Fields(rest), " ")
-	}
-	return first, middle
-}
-
-// suffixes are the name suffixes the standard lists, as they appear at the
-// end of a version 1 full name. "I" and "V" are left out: at the end of a
-// name they are far more often a middle initial.
-var suffixes = map[string]bool{
-	"JR": true, "SR": true, "II": true, "III": true, "IV": true,
-	"VI": true, "VII": true, "VIII": true, "IX": true,
-	"1ST": true, "2ND": true, "3RD": true, "4TH": true, "5TH": true,
-	"6TH": true, "7TH": true, "8TH": true, "9TH": true,
-}
-
-// splitFullName splits a version 1 DAA value. The standard says
-// "LAST,FIRST,MIDDLE"; issuers also wrote "LAST,FIRST MIDDLE", used "$" as
-// the separator, or used spaces only ("LAST FIRST MIDDLE").
-func splitFullName(full string) (family, first, middle, suffix string) {
-	var parts []string
-	switch {
-	case strings.ContainsAny(full, ",$"):
-		for p := range strings.FieldsFuncSeq(full, func(r rune) bool { return r == ',' || r == '$' }) {
-			if p = strings.TrimSpace(p); p != "" {
-				parts = append(parts, p)
-			}
-		}
-	default:
-		parts = strings.Fields(full)
-	}
-	if len(parts) > 2 && suffixes[strings.ToUpper(strings.TrimSuffix(parts[len(parts)-1], "."))] {
-		suffix = parts[len(parts)-1]
-		parts = parts[:len(parts)-1]
-	}
-	// "LAST,FIRST MIDDLE": the given names share one part.
-	if len(parts) == 2 {
-		parts = append(parts[:1], strings.Fields(parts[1])...)
-	}
-	switch len(parts) {
-	case 0:
-		return "", "", "", suffix
-	case 1:
-		return parts[0], "", "", suffix
-	}
-	return parts[0], parts[1], strings.Join(parts[2:], " "), suffix
 }
 
 // readSex maps DBC: 1/2/9 from version 2 on, M/F on version 1 cards.

@@ -25,6 +25,11 @@ type header struct {
 
 	elemSep byte
 	segTerm byte
+	// breaks marks every byte that ends an element: the two separators,
+	// CR and LF (which no value may hold, and which line-ending
+	// conversions put where the separators were), and the stray
+	// separators found in a damaged header.
+	breaks [256]bool
 
 	iin        string
 	version    int
@@ -38,61 +43,76 @@ type header struct {
 }
 
 type designator struct {
-	typ            string
+	typ string
+	// offset and length are -1 when the designator's digits are
+	// unreadable.
 	offset, length int
 }
 
 func (h *header) warnf(format string, args ...any) {
-	h.warnings = append(h.warnings, fmt.Sprintf(format, args...))
+	if len(h.warnings) < maxWarnings {
+		h.warnings = append(h.warnings, fmt.Sprintf(format, args...))
+	}
 }
 
+// isBreak reports whether c ends an element.
+func (h *header) isBreak(c byte) bool { return h.breaks[c] }
+
+// isTerm reports whether c ends a subfile when the standard is followed.
+func (h *header) isTerm(c byte) bool { return c == h.segTerm || c == '\r' }
+
 // parseHeader reads the header and the subfile designators. It fails only
-// when the compliance indicator, file type, IIN or version is unreadable;
-// a damaged designator list is reported as a warning because subfiles are
-// found by searching anyway.
+// when no compliance indicator is followed by a file type, an IIN and a
+// version; a damaged designator list is reported as a warning because
+// subfiles are found by searching anyway.
 func parseHeader(raw []byte) (*header, error) {
-	data := trimLeading(raw)
-	if len(data) == 0 || data[0] != '@' {
-		return nil, fmt.Errorf("%w: no compliance indicator '@'", ErrNotAAMVA)
+	loc, err := locateHeader(raw)
+	if err != nil {
+		return nil, err
 	}
-	h := &header{data: data, elemSep: stdElementSeparator, segTerm: stdSegmentTerminator}
+	data := raw[loc.at:]
+	var notes []string
+	if junk := trimLeading(raw[:loc.at]); len(junk) > 0 {
+		notes = append(notes, fmt.Sprintf("%d bytes before the compliance indicator (%s) are ignored", len(junk), show(string(junk))))
+	}
+	if gap := data[1:loc.fileType]; hasControlGlyphs(gap) {
+		// Control characters typed as glyphs: turn them back, and read
+		// the header again from the rewritten payload.
+		data = restoreControls(data)
+		if loc, err = locateHeader(data); err != nil {
+			return nil, err
+		}
+		notes = append(notes, "control characters arrived as glyphs (◙ ▲ ♪ or ␊ ␞ ␍) and were restored")
+	}
+	h := &header{data: data, elemSep: stdElementSeparator, segTerm: stdSegmentTerminator, warnings: notes}
 
-	// The file type normally sits after three separator bytes, but scanners
-	// in keyboard mode are known to drop or replace control characters, so
-	// look for it a little earlier too.
-	pos, ftLen := -1, 0
-	for i := 1; i <= 4 && i < len(data); i++ {
-		if n := fileTypeLen(data[i:]); n > 0 {
-			pos, ftLen = i, n
-			break
+	gap := data[1:loc.fileType]
+	declared := false
+	switch {
+	case len(gap) == 3 && usableSeparator(gap[0]) && usableSeparator(gap[2]) && gap[0] != gap[2]:
+		h.elemSep, h.segTerm = gap[0], gap[2]
+		declared = true
+	case len(gap) == 3:
+		h.warnf("header separators %q are unusable; using the standard ones", gap)
+	default:
+		h.warnf("header has %d separator bytes instead of 3; using the standard ones", len(gap))
+	}
+	h.breaks[h.elemSep], h.breaks[h.segTerm] = true, true
+	h.breaks['\n'], h.breaks['\r'] = true, true
+	if !declared {
+		// What stands where the separators should be is likely what
+		// the rest of the payload uses instead of them.
+		for _, c := range gap {
+			if strayBreak(c) {
+				h.breaks[c] = true
+			}
 		}
 	}
-	if pos < 0 {
-		return nil, fmt.Errorf("%w: no file type \"ANSI \" after the compliance indicator", ErrNotAAMVA)
-	}
-	if pos == 4 {
-		e, s := data[1], data[3]
-		if usableSeparator(e) && usableSeparator(s) && e != s {
-			h.elemSep, h.segTerm = e, s
-		} else {
-			h.warnf("header separators %q are unusable; using the standard ones", data[1:4])
-		}
-	} else {
-		h.warnf("header has %d separator bytes instead of 3; using the standard ones", pos-1)
-	}
 
-	p := pos + ftLen
-	if _, ok := digitsAt(data, p, 6); !ok {
-		return nil, fmt.Errorf("%w: IIN is not six digits", ErrNotAAMVA)
-	}
+	p := loc.fileType + loc.fileTypeLen
 	h.iin = string(data[p : p+6])
-	p += 6
-	var ok bool
-	if h.version, ok = digitsAt(data, p, 2); !ok {
-		return nil, fmt.Errorf("%w: AAMVA version is not two digits", ErrNotAAMVA)
-	}
-	p += 2
-	h.readDesignators(p)
+	h.version, _ = digitsAt(data, p+6, 2)
+	h.readDesignators(p + 8)
 	return h, nil
 }
 
@@ -121,47 +141,74 @@ func (h *header) readDesignators(p int) {
 		p += 2
 	}
 	entries, ok := digitsAt(h.data, p, 2)
-	if !ok {
+	switch {
+	case ok:
+		p += 2
+	case h.designatorsAt(p):
+		// Some version 1 cards leave the number out.
+		h.warnf("header has no number of entries")
+	default:
 		h.warnf("header number of entries is unreadable")
 		h.end = min(p, len(h.data))
 		return
 	}
-	p += 2
-	// A zero count is a known quirk; read whatever designators follow.
+	// A zero or missing count is a known quirk; read whatever designators
+	// follow.
 	limit := entries
 	if limit == 0 {
 		limit = 99
 	}
 	for i := 0; i < limit; i++ {
-		d, ok := designatorAt(h.data, p)
-		if !ok {
+		if d, ok := designatorAt(h.data, p); ok {
+			h.designators = append(h.designators, d)
+			p += designatorLen
+			continue
+		}
+		if entries == 0 || p+2 > len(h.data) || !isSubfileType(h.data[p:p+2]) || h.startsSubfile(p) != "" {
 			if entries > 0 {
 				h.warnf("header lists %d subfiles but designator %d is unreadable", entries, i+1)
 			}
 			break
 		}
-		h.designators = append(h.designators, d)
+		// A subfile type whose offset and length are not digits: keep
+		// the type, so that the subfile is searched for.
+		typ := string(h.data[p : p+2])
+		h.designators = append(h.designators, designator{typ: typ, offset: -1, length: -1})
+		if !h.designatorShaped(p) {
+			// It is shorter than it should be: what follows is data.
+			h.warnf("header designator for subfile %s is cut short", typ)
+			p += 2
+			break
+		}
+		h.warnf("header designator for subfile %s has unreadable offset and length %s",
+			typ, show(string(h.data[p+2:p+designatorLen])))
 		p += designatorLen
 	}
 	h.end = min(p, len(h.data))
 }
 
-// designatorAt reads a designator at p: a subfile type followed by a
-// four-digit offset and a four-digit length.
-func designatorAt(data []byte, p int) (designator, bool) {
-	if p < 0 || p+designatorLen > len(data) || !isSubfileType(data[p:p+2]) {
-		return designator{}, false
-	}
-	off, ok1 := digitsAt(data, p+2, 4)
-	n, ok2 := digitsAt(data, p+6, 4)
-	if !ok1 || !ok2 {
-		return designator{}, false
-	}
-	return designator{typ: string(data[p : p+2]), offset: off, length: n}, true
+// designatorsAt reports whether a designator starts at p.
+func (h *header) designatorsAt(p int) bool {
+	_, ok := designatorAt(h.data, p)
+	return ok
 }
 
-// trimLeading drops what scanners and clipboards put before the compliance
-// indicator: byte order marks, line breaks, spaces and NULs.
+// designatorShaped reports whether the ten bytes at p can be a designator
+// whose digits are damaged: no element break and no subfile start inside.
+func (h *header) designatorShaped(p int) bool {
+	if p+designatorLen > len(h.data) {
+		return false
+	}
+	for i := p + 2; i < p+designatorLen; i++ {
+		if h.isBreak(h.data[i]) || h.startsSubfile(i) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// trimLeading drops what scanners and clipboards harmlessly put before
+// the compliance indicator: byte order marks, line breaks, spaces and NULs.
 func trimLeading(data []byte) []byte {
 	for len(data) > 0 {
 		switch {
@@ -178,12 +225,27 @@ func trimLeading(data []byte) []byte {
 	return data
 }
 
+// designatorAt reads a designator at p: a subfile type followed by a
+// four-digit offset and a four-digit length.
+func designatorAt(data []byte, p int) (designator, bool) {
+	if p < 0 || p+designatorLen > len(data) || !isSubfileType(data[p:p+2]) {
+		return designator{}, false
+	}
+	off, ok1 := digitsAt(data, p+2, 4)
+	n, ok2 := digitsAt(data, p+6, 4)
+	if !ok1 || !ok2 {
+		return designator{}, false
+	}
+	return designator{typ: string(data[p : p+2]), offset: off, length: n}, true
+}
+
 // fileTypeLen returns the length of the file type at the start of b: "ANSI "
-// per the standard, "AAMVA" on some early cards, and "ANSI" without its
-// space on others. It returns 0 when b does not start with a file type.
+// per the standard, "AAMVA" on some early cards (and "AMVAA" on one
+// issuer's), and "ANSI" without its space on others. It returns 0 when b
+// does not start with a file type.
 func fileTypeLen(b []byte) int {
 	switch {
-	case bytes.HasPrefix(b, []byte("ANSI ")), bytes.HasPrefix(b, []byte("AAMVA")):
+	case bytes.HasPrefix(b, []byte("ANSI ")), bytes.HasPrefix(b, []byte("AAMVA")), bytes.HasPrefix(b, []byte("AMVAA")):
 		return 5
 	case bytes.HasPrefix(b, []byte("ANSI")) && len(b) > 4 && isDigit(b[4]):
 		return 4

@@ -10,35 +10,57 @@ import (
 func TestParseNames(t *testing.T) {
 	t.Parallel()
 	type names struct{ Family, First, Middle, Suffix string }
+	const pennsylvania = "636025"
 	tests := []struct {
 		name     string
 		version  int
+		iin      string // "": Virginia
 		elements [][2]string
 		want     names
+		unread   []string
 	}{
-		{"DAA with commas", 1, [][2]string{{"DAA", "PUBLIC,JOHN,QUINCY"}}, names{"PUBLIC", "JOHN", "QUINCY", ""}},
-		{"DAA with suffix", 1, [][2]string{{"DAA", "PUBLIC,JOHN,QUINCY,JR"}}, names{"PUBLIC", "JOHN", "QUINCY", "JR"}},
-		{"DAA given names together", 1, [][2]string{{"DAA", "PUBLIC,JOHN QUINCY ADAMS"}}, names{"PUBLIC", "JOHN", "QUINCY ADAMS", ""}},
-		{"DAA given names together with suffix", 1, [][2]string{{"DAA", "PUBLIC,JOHN QUINCY,III"}}, names{"PUBLIC", "JOHN", "QUINCY", "III"}},
-		{"DAA with spaces only", 1, [][2]string{{"DAA", "PUBLIC JOHN Q"}}, names{"PUBLIC", "JOHN", "Q", ""}},
-		{"DAA middle initial V is not a suffix", 1, [][2]string{{"DAA", "PUBLIC JOHN V"}}, names{"PUBLIC", "JOHN", "V", ""}},
-		{"DAA with dollar signs", 1, [][2]string{{"DAA", "PUBLIC$JOHN$QUINCY"}}, names{"PUBLIC", "JOHN", "QUINCY", ""}},
-		{"DAA family name with a space", 1, [][2]string{{"DAA", "VAN DYKE,ANNA"}}, names{"VAN DYKE", "ANNA", "", ""}},
-		{"DAA family name only", 1, [][2]string{{"DAA", "PUBLIC"}}, names{"PUBLIC", "", "", ""}},
-		{"DAB DAC DAD DAE", 1, [][2]string{{"DAB", "PUBLIC"}, {"DAC", "JOHN"}, {"DAD", "Q"}, {"DAE", "SR"}}, names{"PUBLIC", "JOHN", "Q", "SR"}},
-		{"separate elements win over DAA", 1, [][2]string{{"DAA", "X,Y,Z"}, {"DAB", "PUBLIC"}, {"DAC", "JOHN"}}, names{"PUBLIC", "JOHN", "", ""}},
-		{"DCT with comma", 3, [][2]string{{"DCS", "DOE"}, {"DCT", "JANE,ANN"}}, names{"DOE", "JANE", "ANN", ""}},
-		{"DCT with spaces", 2, [][2]string{{"DCS", "DOE"}, {"DCT", "JANE ANN MARIE"}}, names{"DOE", "JANE", "ANN MARIE", ""}},
-		{"DCT first name only", 3, [][2]string{{"DCS", "DOE"}, {"DCT", "JANE"}, {"DCU", "SR"}}, names{"DOE", "JANE", "", "SR"}},
-		{"DAC wins over DCT", 4, [][2]string{{"DCS", "DOE"}, {"DAC", "JANE"}, {"DCT", "X Y"}}, names{"DOE", "JANE", "", ""}},
+		{"DAA with commas", 1, "", [][2]string{{"DAA", "PUBLIC,JOHN,QUINCY"}}, names{"PUBLIC", "JOHN", "QUINCY", ""}, nil},
+		{"DAA with suffix", 1, "", [][2]string{{"DAA", "PUBLIC,JOHN,QUINCY,JR"}}, names{"PUBLIC", "JOHN", "QUINCY", "JR"}, nil},
+		{"DAA with suffix and no middle name", 1, "", [][2]string{{"DAA", "PUBLIC,JOHN,,SR"}}, names{"PUBLIC", "JOHN", "", "SR"}, nil},
+		{"DAA with empty trailing parts", 1, "", [][2]string{{"DAA", "DOE,SUE,,"}}, names{"DOE", "SUE", "", ""}, nil},
+		{"DAA with an empty first name keeps positions", 1, "", [][2]string{{"DAA", "SMITH,,JOHN"}}, names{"SMITH", "", "JOHN", ""}, nil},
+		{"DAA with spaces after commas", 1, "", [][2]string{{"DAA", "PUBLIC, JOHN ,  Q"}}, names{"PUBLIC", "JOHN", "Q", ""}, nil},
+		{"DAA given names together", 1, "", [][2]string{{"DAA", "PUBLIC,JOHN QUINCY ADAMS"}}, names{"PUBLIC", "JOHN", "QUINCY ADAMS", ""}, nil},
+		{"DAA given names together with suffix", 1, "", [][2]string{{"DAA", "PUBLIC,JOHN QUINCY,III"}}, names{"PUBLIC", "JOHN", "QUINCY", "III"}, nil},
+		{"DAA with dollar signs", 1, "", [][2]string{{"DAA", "PUBLIC$JOHN$QUINCY"}}, names{"PUBLIC", "JOHN", "QUINCY", ""}, nil},
+		{"DAA family name with a space", 1, "", [][2]string{{"DAA", "VAN DYKE,ANNA"}}, names{"VAN DYKE", "ANNA", "", ""}, nil},
+		{"DAA family name only", 1, "", [][2]string{{"DAA", "PUBLIC"}}, names{"PUBLIC", "", "", ""}, nil},
+		// Without commas the order is the issuer's habit: reading order in
+		// Pennsylvania, unknown elsewhere.
+		{"DAA with spaces in reading order", 1, pennsylvania, [][2]string{{"DAA", "JOHN Q PUBLIC"}}, names{"PUBLIC", "JOHN", "Q", ""}, nil},
+		{"DAA reading order with suffix", 1, pennsylvania, [][2]string{{"DAA", "JOHN Q PUBLIC JR"}}, names{"PUBLIC", "JOHN", "Q", "JR"}, nil},
+		{"DAA reading order, middle initial V is not a suffix", 1, pennsylvania, [][2]string{{"DAA", "JOHN V PUBLIC"}}, names{"PUBLIC", "JOHN", "V", ""}, nil},
+		{"DAA reading order with particles", 1, pennsylvania, [][2]string{{"DAA", "ANA MARIA DE LA CRUZ"}}, names{"DE LA CRUZ", "ANA", "MARIA", ""}, nil},
+		{"DAA reading order, two words", 1, pennsylvania, [][2]string{{"DAA", "ANNA VAN DYKE"}}, names{"VAN DYKE", "ANNA", "", ""}, nil},
+		{"DAA with spaces from an issuer of unknown order", 1, "", [][2]string{{"DAA", "PUBLIC JOHN Q"}}, names{}, []string{"DAA"}},
+		{"DAA with more parts than the standard has", 1, "", [][2]string{{"DAA", "PUBLIC,JOHN,Q,JR,X"}}, names{}, []string{"DAA"}},
+		{"DAB DAC DAD DAE", 1, "", [][2]string{{"DAB", "PUBLIC"}, {"DAC", "JOHN"}, {"DAD", "Q"}, {"DAE", "SR"}}, names{"PUBLIC", "JOHN", "Q", "SR"}, nil},
+		{"separate elements win over DAA", 1, "", [][2]string{{"DAA", "X,Y,Z"}, {"DAB", "PUBLIC"}, {"DAC", "JOHN"}}, names{"PUBLIC", "JOHN", "", ""}, nil},
+		{"DCS and DCT on version 1", 1, "", [][2]string{{"DCS", "DOE"}, {"DCT", "JANE ANN"}}, names{"DOE", "JANE", "ANN", ""}, nil},
+		{"DCT with comma", 3, "", [][2]string{{"DCS", "DOE"}, {"DCT", "JANE,ANN"}}, names{"DOE", "JANE", "ANN", ""}, nil},
+		{"DCT with spaces", 2, "", [][2]string{{"DCS", "DOE"}, {"DCT", "JANE ANN MARIE"}}, names{"DOE", "JANE", "ANN MARIE", ""}, nil},
+		{"DCT first name only", 3, "", [][2]string{{"DCS", "DOE"}, {"DCT", "JANE"}, {"DCU", "SR"}}, names{"DOE", "JANE", "", "SR"}, nil},
+		{"DAC wins over DCT", 4, "", [][2]string{{"DCS", "DOE"}, {"DAC", "JANE"}, {"DCT", "X Y"}}, names{"DOE", "JANE", "", ""}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r := mustParse(t, string(Build(tt.version, "636000", "DL", tt.elements, nil)))
+			iin := tt.iin
+			if iin == "" {
+				iin = "636000"
+			}
+			r := mustParse(t, string(Build(tt.version, iin, "DL", tt.elements, nil)))
 			got := names{r.FamilyName, r.FirstName, r.MiddleName, r.Suffix}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("names (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.unread, r.Unread()); diff != "" {
+				t.Errorf("unread (-want +got):\n%s\nwarnings %q", diff, r.Warnings())
 			}
 		})
 	}

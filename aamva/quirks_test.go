@@ -104,6 +104,18 @@ func TestParseQuirks(t *testing.T) {
 		{"dates with separators", func(t *testing.T) string {
 			return sampleWith(t, map[string]string{"DBB": "06/06/1986", "DBA": "12-10-2024"})
 		}, ""},
+		{"Unicode control pictures", func(t *testing.T) string {
+			return strings.NewReplacer("\n", "\u240a", "\x1e", "\u241e", "\r", "\u240d").Replace(sample)
+		}, "arrived as glyphs"},
+		{"stray @ before the header", func(t *testing.T) string {
+			return "user@example " + sample
+		}, "13 bytes before the compliance indicator"},
+		{"no designators and no subfile type", func(t *testing.T) string {
+			return replaceOnce(t, sample, "100102DL00410278ZV03190008DL", "100100")
+		}, "no subfile type and is not listed in the header; read as DL"},
+		{"subfile type and designator offsets lost", func(t *testing.T) string {
+			return replaceOnce(t, sample, "DL00410278ZV03190008DL", "DLxxxxxxxxZV03190008")
+		}, "subfile DL data at 41 starts without its type"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -197,6 +209,16 @@ func TestParseProblems(t *testing.T) {
 			if !r.FamilyNameTruncated || r.FirstNameTruncated || !r.MiddleNameTruncated {
 				t.Errorf("truncation flags %v %v %v, want true false true",
 					r.FamilyNameTruncated, r.FirstNameTruncated, r.MiddleNameTruncated)
+			}
+		}, nil},
+		{"ID card data without type or designator", func(t *testing.T) string {
+			// Without a vehicle class it is not a licence.
+			p := string(Build(9, "636001", "ID", [][2]string{{"DAQ", "987654321"}, {"DCS", "LEE"},
+				{"DAC", "CHRIS"}, {"DBB", "12312000"}, {"DBA", "08012029"}, {"DCA", "NONE"}}, nil))
+			return replaceOnce(t, p, "090001ID00310063ID", "090000")
+		}, func(t *testing.T, r *Result) {
+			if r.DocumentType != "ID" || r.DocumentNumber != "987654321" {
+				t.Errorf("document type %q number %q", r.DocumentType, r.DocumentNumber)
 			}
 		}, nil},
 		{"unknown sex code", func(t *testing.T) string {

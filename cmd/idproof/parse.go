@@ -19,7 +19,9 @@ const parseUsage = `usage:
 
 mrz reads the machine readable zone of a passport or ID card (TD1, TD2 or
 TD3; lines separated by newlines, or run together). aamva reads the decoded
-PDF417 payload of a North American driver license or ID card, byte for byte.
+PDF417 payload of a North American driver license or ID card, byte for byte;
+it also prints "warnings" (departures from the standard it worked around)
+and "unread" (elements too damaged to use, left out of the fields).
 The result is printed as JSON with "valid" and "errors"; the command fails,
 giving the reasons, when the input cannot be parsed or is not valid.`
 
@@ -80,11 +82,15 @@ func parseAAMVA(data []byte, stdout io.Writer) error {
 		return err // already says "aamva: ..."
 	}
 	errs := r.Errors()
+	// The element IDs ("DAQ") are values in the output, never keys, so
+	// that every key is camelCase.
 	return printParsed(stdout, "aamva", struct {
 		*aamva.Result
-		Valid  bool     `json:"valid"`
-		Errors []string `json:"errors"`
-	}{r, r.Valid(), orEmpty(errs)}, r.Valid(), errs)
+		Valid    bool     `json:"valid"`
+		Errors   []string `json:"errors"`
+		Warnings []string `json:"warnings"`
+		Unread   []string `json:"unread"`
+	}{r, r.Valid(), orEmpty(errs), orEmpty(r.Warnings()), orEmpty(r.Unread())}, r.Valid(), errs)
 }
 
 // printParsed prints the result, and fails with the reasons when there are

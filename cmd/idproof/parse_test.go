@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
+	"os"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 const specimenMRZ = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n" +
@@ -82,14 +85,104 @@ func TestParseUsage(t *testing.T) {
 	}
 }
 
+// aamvaSample is the sample payload of the 2020 standard, as
+// spec/CONNECTORS.md gives it.
+const aamvaSample = "@\n\x1e\rANSI 636000100102DL00410278ZV03190008DLDAQT64235789\nDCSSAMPLE\nDDEN\nDACMICHAEL\nDDFN\nDADJOHN\nDDGN\nDCUJR\nDCAD\nDCBK\nDCDPH\nDBD06062019\nDBB06061986\nDBA12102024\nDBC1\nDAU068 in\nDAYBRO\nDAG2300 WEST BROAD STREET\nDAIRICHMOND\nDAJVA\nDAK232690000  \nDCF2424244747474786102204\nDCGUSA\nDCK123456789\nDDAF\nDDB06062018\nDDC06062020\nDDD1\rZVZVA01\r"
+
 func TestParseAAMVA(t *testing.T) {
-	// The sample payload of the 2020 standard, as spec/CONNECTORS.md gives it.
-	sample := "@\n\x1e\rANSI 636000100102DL00410278ZV03190008DLDAQT64235789\nDCSSAMPLE\nDDEN\nDACMICHAEL\nDDFN\nDADJOHN\nDDGN\nDCUJR\nDCAD\nDCBK\nDCDPH\nDBD06062019\nDBB06061986\nDBA12102024\nDBC1\nDAU068 in\nDAYBRO\nDAG2300 WEST BROAD STREET\nDAIRICHMOND\nDAJVA\nDAK232690000  \nDCF2424244747474786102204\nDCGUSA\nDCK123456789\nDDAF\nDDB06062018\nDDC06062020\nDDD1\rZVZVA01\r"
-	out, err := parseCommand(t, sample, "aamva")
-	if err != nil || !strings.Contains(out, "T64235789") || !strings.Contains(out, `"valid": true`) {
-		t.Errorf("parse aamva: %v\n%s", err, out)
+	out, err := parseCommand(t, aamvaSample, "aamva")
+	if err != nil {
+		t.Fatalf("parse aamva: %v\n%s", err, out)
+	}
+	var got struct {
+		DocumentNumber string `json:"documentNumber"`
+		FamilyName     string `json:"familyName"`
+		BirthDate      string `json:"birthDate"`
+		Subfiles       []struct {
+			Type     string `json:"type"`
+			Elements []struct{ ID, Value string }
+		} `json:"subfiles"`
+		Valid    bool     `json:"valid"`
+		Errors   []string `json:"errors"`
+		Warnings []string `json:"warnings"`
+		Unread   []string `json:"unread"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("output %q: %v", out, err)
+	}
+	if got.DocumentNumber != "T64235789" || got.FamilyName != "SAMPLE" || got.BirthDate != "1986-06-06" ||
+		!got.Valid || got.Errors == nil || len(got.Errors) != 0 || got.Warnings == nil || got.Unread == nil ||
+		len(got.Subfiles) != 2 || got.Subfiles[0].Type != "DL" || got.Subfiles[0].Elements[0].ID != "DAQ" {
+		t.Errorf("output %+v", got)
 	}
 	if _, err := parseCommand(t, "not a barcode", "aamva"); err == nil {
 		t.Error("parse aamva accepted text that is not a payload")
+	}
+}
+
+// TestParseKeysCamelCase checks that every key the parse commands print is
+// camelCase, as in every other command's output.
+func TestParseKeysCamelCase(t *testing.T) {
+	damaged := strings.Replace(aamvaSample, "T64235789\n", "T64235789", 1)
+	for _, c := range []struct{ kind, input string }{
+		{"aamva", aamvaSample},
+		{"aamva", damaged}, // with errors, warnings and unread elements
+		{"mrz", specimenMRZ},
+	} {
+		out, _ := parseCommand(t, c.input, c.kind)
+		var v any
+		if err := json.Unmarshal([]byte(out), &v); err != nil {
+			t.Fatalf("parse %s: output %q: %v", c.kind, out, err)
+		}
+		var walk func(path string, v any)
+		walk = func(path string, v any) {
+			switch v := v.(type) {
+			case map[string]any:
+				for k, e := range v {
+					if k == "" || unicode.IsUpper(rune(k[0])) || strings.ContainsAny(k, "_- ") {
+						t.Errorf("parse %s: key %s.%s is not camelCase", c.kind, path, k)
+					}
+					walk(path+"."+k, e)
+				}
+			case []any:
+				for i, e := range v {
+					walk(fmt.Sprintf("%s[%d]", path, i), e)
+				}
+			}
+		}
+		walk("", v)
+	}
+}
+
+// TestParseAAMVADamaged checks that a payload whose fields could not all
+// be read fails, naming them, and prints what was read.
+func TestParseAAMVADamaged(t *testing.T) {
+	out, err := parseCommand(t, strings.Replace(aamvaSample, "T64235789\n", "T64235789", 1), "aamva")
+	if err == nil || !strings.Contains(err.Error(), "DAQ document number could not be read") {
+		t.Fatalf("error %v", err)
+	}
+	var got struct {
+		DocumentNumber string   `json:"documentNumber"`
+		FirstName      string   `json:"firstName"`
+		Unread         []string `json:"unread"`
+	}
+	if jerr := json.Unmarshal([]byte(out), &got); jerr != nil || got.DocumentNumber != "" ||
+		got.FirstName != "MICHAEL" || strings.Join(got.Unread, ",") != "DAQ,DCS" {
+		t.Errorf("output %+v, %v", got, jerr)
+	}
+}
+
+// TestParseAAMVAExample parses the example payload the documentation
+// gives.
+func TestParseAAMVAExample(t *testing.T) {
+	data, err := os.ReadFile("../../docs/examples/licence-barcode.txt")
+	if errors.Is(err, os.ErrNotExist) {
+		t.Skip("no docs/examples/licence-barcode.txt")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := parseCommand(t, string(data), "aamva"); err != nil {
+		t.Errorf("parse aamva: %v\n%s", err, out)
 	}
 }

@@ -16,6 +16,9 @@ type fields struct {
 	birth, expiry               flexDate
 }
 
+// fromBarcode names the barcode payload as a source.
+const fromBarcode = "the barcode"
+
 // sources lists what is known, most trusted first: the MRZ this server
 // read, the barcode payload (whose symbol was seen on the image), the
 // client's MRZ, then the client's front-side extraction.
@@ -26,7 +29,11 @@ func (r *run) sources() []fields {
 			flexDate{m.BirthDate.Year, m.BirthDate.Month, m.BirthDate.Day}, flexDate{m.ExpiryDate.Year, m.ExpiryDate.Month, m.ExpiryDate.Day}})
 	}
 	if b := r.barcode; b != nil {
-		out = append(out, fields{"the barcode", b.FamilyName, strings.TrimSpace(b.FirstName + " " + b.MiddleName), b.DocumentNumber,
+		given := "" // a middle name alone is not a given name to compare
+		if b.FirstName != "" {
+			given = strings.TrimSpace(b.FirstName + " " + b.MiddleName)
+		}
+		out = append(out, fields{fromBarcode, b.FamilyName, given, b.DocumentNumber,
 			flexDate{b.BirthDate.Year, b.BirthDate.Month, b.BirthDate.Day}, flexDate{b.ExpiryDate.Year, b.ExpiryDate.Month, b.ExpiryDate.Day}})
 	}
 	if m := r.clientMRZ; m != nil && r.imageMRZ == nil {
@@ -65,6 +72,13 @@ func (r *run) crossChecks() {
 	}
 	cmp := func(field, a, b string, prefix bool) {
 		na, nb := norm(a), norm(b)
+		if ref.source == fromBarcode && strings.TrimSpace(a) == "" && nb != "" {
+			// A barcode is only used without a field when the field
+			// could not be read (see barcodeChecks).
+			r.fraud = append(r.fraud, check("native.cross_"+field, idproof.CheckNotPerformed, "IDV0021",
+				fmt.Sprintf("%s: could not be read from the barcode", field)))
+			return
+		}
 		if na == "" || nb == "" {
 			return
 		}
@@ -95,6 +109,7 @@ func firstWord(s string) string {
 // dateChecks: the document is not expired and the birth date is plausible.
 func (r *run) dateChecks() {
 	var birth, expiry flexDate
+	unread := "no %s could be read"
 	for _, s := range r.sources() {
 		if !birth.set() {
 			birth = s.birth
@@ -102,17 +117,23 @@ func (r *run) dateChecks() {
 		if !expiry.set() {
 			expiry = s.expiry
 		}
+		if s.source == fromBarcode {
+			// A barcode without a date is one whose date could not
+			// be read: the client's claim must not stand in for it.
+			unread = "the %s could not be read from the barcode"
+			break
+		}
 	}
 	today := time.Date(r.now.Year(), r.now.Month(), r.now.Day(), 0, 0, 0, 0, time.UTC)
 	if !expiry.set() {
-		r.front = append(r.front, check("native.expiry", idproof.CheckNotPerformed, "IDV0021", "no expiry date could be read"))
+		r.front = append(r.front, check("native.expiry", idproof.CheckNotPerformed, "IDV0021", fmt.Sprintf(unread, "expiry date")))
 	} else if exp := time.Date(expiry.Y, time.Month(expiry.M), expiry.D, 0, 0, 0, 0, time.UTC); exp.Before(today) {
 		r.front = append(r.front, check("native.expiry", idproof.CheckFail, "IDV0044", "the document expired on "+expiry.String()))
 	} else {
 		r.front = append(r.front, check("native.expiry", idproof.CheckPass, "", "valid until "+expiry.String()))
 	}
 	if !birth.set() {
-		r.front = append(r.front, check("native.birth_date", idproof.CheckNotPerformed, "IDV0021", "no birth date could be read"))
+		r.front = append(r.front, check("native.birth_date", idproof.CheckNotPerformed, "IDV0021", fmt.Sprintf(unread, "birth date")))
 		return
 	}
 	b := time.Date(birth.Y, time.Month(birth.M), birth.D, 0, 0, 0, 0, time.UTC)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"image"
+	"strings"
 	"testing"
 	"time"
 
@@ -134,5 +136,90 @@ func TestNoImagesIsNotPerformed(t *testing.T) {
 		if ch.Result != idproof.CheckNotPerformed || ch.Reason != "IDV0016" {
 			t.Fatalf("%+v", ch)
 		}
+	}
+}
+
+// TestBarcodeUnreadFields checks that a barcode field that could not be
+// read leaves the checks that need it NOT_PERFORMED: never a pass on the
+// client's word, never a failure from the damage.
+func TestBarcodeUnreadFields(t *testing.T) {
+	payload := string(aamva.Build(10, "636000", "DL", [][2]string{
+		{"DAQ", "T64235789"}, {"DCS", "SAMPLE"}, {"DDE", "N"}, {"DAC", "MICHELLE"}, {"DDF", "N"}, {"DAD", "NONE"},
+		{"DDG", "N"}, {"DCA", "D"}, {"DCB", "NONE"}, {"DCD", "NONE"}, {"DBD", "06062019"}, {"DBB", "06061986"},
+		{"DBA", "12102031"}, {"DBC", "2"}, {"DAU", "065 in"}, {"DAY", "BRO"}, {"DAG", "1 MAIN ST"},
+		{"DAI", "RICHMOND"}, {"DAJ", "VA"}, {"DAK", "232690000"}, {"DCF", "1234567890"}, {"DCG", "USA"},
+	}, nil))
+	front := clientSide{LastName: "SAMPLE", FirstName: "MICHELLE", DocumentNumber: "T64235789",
+		DateOfBirth: flexDate{1986, 6, 6}, DateOfExpiry: flexDate{2031, 12, 10}}
+	back := image.NewGray(image.Rect(0, 0, 64, 64))
+	now := time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)
+
+	tests := []struct {
+		name    string
+		payload string
+		want    map[string]idproof.CheckResult
+	}{
+		{"separator lost between DAQ and DCS", strings.Replace(payload, "T64235789\nDCS", "T64235789DCS", 1),
+			map[string]idproof.CheckResult{
+				"native.barcode_data":         idproof.CheckNotPerformed,
+				"native.cross_lastName":       idproof.CheckNotPerformed,
+				"native.cross_documentNumber": idproof.CheckNotPerformed,
+				"native.cross_firstName":      idproof.CheckPass,
+				"native.cross_dateOfBirth":    idproof.CheckPass,
+				"native.expiry":               idproof.CheckPass,
+				"native.birth_date":           idproof.CheckPass,
+			}},
+		{"separator lost between DBB and DBA", strings.Replace(payload, "06061986\nDBA", "06061986DBA", 1),
+			map[string]idproof.CheckResult{
+				"native.barcode_data":         idproof.CheckNotPerformed,
+				"native.cross_lastName":       idproof.CheckPass,
+				"native.cross_documentNumber": idproof.CheckPass,
+				"native.cross_dateOfBirth":    idproof.CheckNotPerformed,
+				"native.cross_dateOfExpiry":   idproof.CheckNotPerformed,
+				// The front claims both dates; they must not stand in.
+				"native.expiry":     idproof.CheckNotPerformed,
+				"native.birth_date": idproof.CheckNotPerformed,
+			}},
+		{"undecoded character in the first name", strings.Replace(payload, "DACMICHELLE", "DACMICH\uFFFDLLE", 1),
+			map[string]idproof.CheckResult{
+				"native.barcode_data":    idproof.CheckNotPerformed,
+				"native.cross_firstName": idproof.CheckNotPerformed,
+				"native.cross_lastName":  idproof.CheckPass,
+			}},
+		{"invalid, not damaged, still fails", strings.Replace(payload, "DBB06061986", "DBB13251986", 1),
+			map[string]idproof.CheckResult{
+				"native.barcode_data": idproof.CheckFail,
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw, err := json.Marshal(tt.payload)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := &run{c: &Connector{opts: Options{MaxAgeYears: 120}}, now: now, client: front}
+			r.back = r.barcodeChecks(back, clientSide{Barcode: raw})
+			r.crossChecks()
+			r.dateChecks()
+			got := map[string]idproof.Check{}
+			for _, c := range append(append(r.back, r.fraud...), r.front...) {
+				got[c.Name] = c
+			}
+			for name, want := range tt.want {
+				c, ok := got[name]
+				if !ok || c.Result != want {
+					t.Errorf("%s: %+v, want %v", name, c, want)
+					continue
+				}
+				if want == idproof.CheckNotPerformed && (c.Reason != "IDV0021" || c.Message == "") {
+					t.Errorf("%s: not performed without a reason: %+v", name, c)
+				}
+			}
+			for _, c := range r.fraud {
+				if c.Result == idproof.CheckFail {
+					t.Errorf("a damaged barcode failed %s: %s", c.Name, c.Message)
+				}
+			}
+		})
 	}
 }

@@ -190,6 +190,14 @@ func (r *run) barcodeChecks(back image.Image, clientBack clientSide) []idproof.C
 	switch {
 	case err != nil:
 		return append(out, check("native.barcode_data", idproof.CheckFail, "IDV0047", "barcode data: "+err.Error()))
+	case res.Incomplete():
+		// Damaged on its way from the card (a lost separator, bytes the
+		// scanner could not decode): what was read is sound and is
+		// compared below, but a field that could not be read cannot
+		// pass or fail anything.
+		r.barcode = res
+		return append(out, check("native.barcode_data", idproof.CheckNotPerformed, "IDV0021",
+			"barcode data could not be read completely: "+strings.Join(res.Errors(), "; ")+"; rescan the barcode"))
 	case !res.Valid():
 		return append(out, check("native.barcode_data", idproof.CheckFail, "IDV0047", "barcode data: "+strings.Join(res.Errors(), "; ")))
 	}
