@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"github.com/idproof/idproof/client"
@@ -80,11 +79,7 @@ func (sc *scopeFlags) fill(withCommunity bool) error {
 	if sc.tenant != "" && (!withCommunity || sc.community != "") {
 		return nil
 	}
-	path := sc.a.cf.credentials
-	if path == "" {
-		path = filepath.Join(sc.a.cf.data, credentialsFile)
-	}
-	creds, err := readCredentials(path)
+	creds, err := sc.a.cf.readCredentials()
 	if err != nil {
 		return usageError{fmt.Sprintf("--tenant and --community are needed: %v", err)}
 	}
@@ -136,7 +131,7 @@ func (a *adminCommand) run(ctx context.Context, args []string, stdout io.Writer)
 	}
 	out, err := verb.run(ctx, c, pos)
 	if err != nil {
-		return err
+		return a.cf.explain(err)
 	}
 	b, err := json.Marshal(out)
 	if err != nil {

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -63,10 +65,15 @@ func writeCredentials(dataDir string, creds *admin.Credentials) (string, error) 
 	return path, os.Rename(tmp, path)
 }
 
+// readCredentials reads a credentials file. When there is none the error
+// is a missingCredentials, which says how to make one.
 func readCredentials(path string) (*admin.Credentials, error) {
 	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, missingCredentials{path}
+	}
 	if err != nil {
-		return nil, fmt.Errorf("read credentials: %w (run 'idproof serve' or 'idproof bootstrap' first, or pass --credentials)", err)
+		return nil, fmt.Errorf("read credentials: %w", err)
 	}
 	var c admin.Credentials
 	if err := json.Unmarshal(b, &c); err != nil {
@@ -74,3 +81,14 @@ func readCredentials(path string) (*admin.Credentials, error) {
 	}
 	return &c, nil
 }
+
+// missingCredentials is the error of a credentials file that does not
+// exist. Every command that needs one reports it with this text.
+type missingCredentials struct{ path string }
+
+func (e missingCredentials) Error() string {
+	return fmt.Sprintf("no credentials file at %s: 'idproof serve' writes one in its data directory on first start, "+
+		"'idproof bootstrap' at any time; point at it with --data DIR or --credentials FILE, or give a license key with --license", e.path)
+}
+
+func (e missingCredentials) Unwrap() error { return fs.ErrNotExist }

@@ -8,10 +8,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/idproof/idproof/admin"
@@ -26,7 +25,8 @@ type clientFlags struct {
 	credentials string
 	license     string
 	key         string
-	licenseSet  bool // --license was given explicitly
+	licenseSet  bool  // --license was given explicitly
+	noLicense   error // why no license is sent, when the default one is missing
 }
 
 func (f *clientFlags) register(fs *flag.FlagSet) {
@@ -59,26 +59,52 @@ func (f *clientFlags) client() (*client.Client, error) {
 		}
 		opts = append(opts, client.WithKey(k))
 	}
-	lic := f.license
-	if lic == "system" || lic == "service" {
-		creds, err := readCredentials(f.credentialsPath())
-		if err != nil && !f.licenseSet && errors.Is(err, fs.ErrNotExist) {
-			// No credentials and no license asked for: public endpoints
-			// still work, protected ones answer 401 with the reason.
-			return client.New(f.url, opts...)
-		}
-		if err != nil {
-			return nil, err
-		}
-		lic = creds.Licenses.System
-		if f.license == "service" {
-			lic = creds.Licenses.Service
-		}
+	lic, err := f.licenseKey()
+	if err != nil {
+		return nil, err
 	}
-	if lic != "none" && lic != "" {
+	if lic != "" {
 		opts = append(opts, client.WithLicense(lic))
 	}
 	return client.New(f.url, opts...)
+}
+
+// licenseKey returns the license key to send, "" for none. The default
+// license comes from the credentials file; when there is no such file the
+// request goes out without one, so that public endpoints still answer, and
+// noLicense keeps the reason for explain. A license asked for by name with
+// --license must be found.
+func (f *clientFlags) licenseKey() (string, error) {
+	switch f.license {
+	case "none", "":
+		return "", nil
+	case "system", "service":
+	default:
+		return f.license, nil
+	}
+	creds, err := f.readCredentials()
+	if err != nil {
+		var missing missingCredentials
+		if !f.licenseSet && errors.As(err, &missing) {
+			f.noLicense = err
+			return "", nil
+		}
+		return "", err
+	}
+	if f.license == "service" {
+		return creds.Licenses.Service, nil
+	}
+	return creds.Licenses.System, nil
+}
+
+// explain adds to a 401 the reason no license was sent, which the server
+// cannot know.
+func (f *clientFlags) explain(err error) error {
+	var ce *client.Error
+	if f.noLicense != nil && errors.As(err, &ce) && ce.StatusCode == http.StatusUnauthorized {
+		return fmt.Errorf("%w\nno license was sent: %v", err, f.noLicense)
+	}
+	return err
 }
 
 func runCall(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -123,7 +149,7 @@ func runCall(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	var out json.RawMessage
 	if err := c.Do(ctx, method, path, body, &out, opts...); err != nil {
-		return err
+		return cf.explain(err)
 	}
 	return printJSON(stdout, out)
 }
@@ -172,14 +198,14 @@ func runServiceKeys(ctx context.Context, args []string, stdout, stderr io.Writer
 	case fs.NArg() == 0:
 		keys, err := c.ServiceKeys(ctx)
 		if err != nil {
-			return err
+			return cf.explain(err)
 		}
 		b, _ := json.Marshal(keys)
 		return printJSON(stdout, b)
 	case fs.NArg() == 2 && fs.Arg(0) == "rotate":
 		k, err := c.RotateServiceKey(ctx, fs.Arg(1))
 		if err != nil {
-			return err
+			return cf.explain(err)
 		}
 		b, _ := json.Marshal(k)
 		return printJSON(stdout, b)
@@ -200,30 +226,6 @@ func runKeys(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	b, _ := json.Marshal(map[string]string{"publicKey": k.Public().String(), "privateKey": k.String()})
 	return printJSON(stdout, b)
-}
-
-// verbCommand starts a command of the form `idproof NAME VERB [flags]`: it
-// checks the verb, and returns a flag set whose usage prints usage, with
-// the client flags registered and the license defaulting to license.
-func verbCommand(name, usage string, verbs []string, license string, args []string, stderr io.Writer) (string, *flag.FlagSet, *clientFlags, error) {
-	if len(args) == 0 || !slices.Contains(verbs, args[0]) {
-		fmt.Fprintln(stderr, usage)
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-			return "", nil, nil, flag.ErrHelp
-		}
-		return "", nil, nil, usageError{name + " needs one of: " + strings.Join(verbs, ", ")}
-	}
-	set := flag.NewFlagSet(name+" "+args[0], flag.ContinueOnError)
-	set.SetOutput(stderr)
-	set.Usage = func() {
-		fmt.Fprintln(stderr, usage)
-		set.PrintDefaults()
-	}
-	cf := &clientFlags{}
-	cf.register(set)
-	cf.license = license
-	set.Lookup("license").DefValue = license
-	return args[0], set, cf, nil
 }
 
 // credentialsPath is the credentials file the flags point at.
@@ -258,10 +260,5 @@ func (f *clientFlags) scope(tenant, community, dvc *string, needDVC bool) error 
 
 // readCredentials reads the credentials file the flags point at.
 func (f *clientFlags) readCredentials() (*admin.Credentials, error) {
-	path := f.credentialsPath()
-	creds, err := readCredentials(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("no credentials file at %s", path)
-	}
-	return creds, err
+	return readCredentials(f.credentialsPath())
 }

@@ -56,7 +56,19 @@ type backend struct {
 	where   string // human description of the database
 }
 
+// check finds mistakes in the flags before anything is opened or written.
+func (f *storeFlags) check() error {
+	switch {
+	case f.databaseURL == "", strings.HasPrefix(f.databaseURL, "postgres://"), strings.HasPrefix(f.databaseURL, "postgresql://"):
+		return nil
+	}
+	return usageError{"--database-url must be a postgres:// URL (or empty for SQLite in the data directory)"}
+}
+
 func (f *storeFlags) open(ctx context.Context, log io.Writer) (*backend, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(f.data, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory %s: %w", f.data, err)
 	}
@@ -72,16 +84,13 @@ func (f *storeFlags) open(ctx context.Context, log io.Writer) (*backend, error) 
 		return nil, err
 	}
 	b := &backend{keyring: kr}
-	switch {
-	case strings.HasPrefix(f.databaseURL, "postgres://"), strings.HasPrefix(f.databaseURL, "postgresql://"):
+	if f.databaseURL != "" { // a postgres:// URL, as check made sure
 		b.store, err = postgres.Open(ctx, f.databaseURL)
 		b.where = "PostgreSQL " + redactURL(f.databaseURL)
-	case f.databaseURL == "":
+	} else {
 		path := filepath.Join(f.data, "idproof.db")
 		b.store, err = sqlite.Open(ctx, path)
 		b.where = "SQLite " + path
-	default:
-		return nil, usageError{"--database-url must be a postgres:// URL (or empty for SQLite in the data directory)"}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", b.where, err)

@@ -146,8 +146,15 @@ func TestServeRefusesBadStart(t *testing.T) {
 		t.Fatalf("bad addr: %v", err)
 	}
 	// A data dir whose database was sealed with another master key.
+	t.Setenv("IDPROOF_MASTER_KEY", "")
+	if err := run(context.Background(), []string{"bootstrap", "--data", data}, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
 	t.Setenv("IDPROOF_MASTER_KEY", base64.StdEncoding.EncodeToString(make([]byte, 32)))
-	err = run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--data", data}, io.Discard, io.Discard)
+	// Bounded, so that a server that starts after all ends the test.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err = run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data}, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "master key") {
 		t.Fatalf("wrong master key: %v", err)
 	}

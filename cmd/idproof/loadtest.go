@@ -6,12 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
 	"net"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -144,27 +142,13 @@ func loopbackTarget(base string) error {
 func loadClient(cf *clientFlags) (*client.Client, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	opts := []client.Option{client.WithHTTPClient(&http.Client{Timeout: 30 * time.Second, Transport: tr})}
-	lic := cf.license
-	if lic == "system" || lic == "service" {
-		path := cf.credentials
-		if path == "" {
-			path = filepath.Join(cf.data, credentialsFile)
-		}
-		creds, err := readCredentials(path)
-		switch {
-		case err != nil && !cf.licenseSet && errors.Is(err, fs.ErrNotExist):
-			// Health checks need no license; the other operations
-			// stop earlier, when they look for the tenant.
-			lic = ""
-		case err != nil:
-			return nil, err
-		case cf.license == "system":
-			lic = creds.Licenses.System
-		default:
-			lic = creds.Licenses.Service
-		}
+	// Health checks need no license; the other operations stop earlier,
+	// when they look for the tenant.
+	lic, err := cf.licenseKey()
+	if err != nil {
+		return nil, err
 	}
-	if lic != "none" && lic != "" {
+	if lic != "" {
 		opts = append(opts, client.WithLicense(lic))
 	}
 	return client.New(cf.url, opts...)

@@ -9,9 +9,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/idproof/idproof"
@@ -61,6 +61,28 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log := slog.New(handler)
 
+	if err := sf.check(); err != nil {
+		return err
+	}
+	// Listen before anything is written to the data directory: a port
+	// already taken must not leave a master key and a database behind.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		hint := "pick another address with --addr HOST:PORT, or IDPROOF_ADDR"
+		if errors.Is(err, syscall.EADDRINUSE) {
+			hint = "is another server running there? " + hint
+		}
+		var op *net.OpError
+		if errors.As(err, &op) {
+			err = op.Err // the address is said once below
+		}
+		return fmt.Errorf("cannot listen on %s: %w (%s)", *addr, err, hint)
+	}
+	defer ln.Close()
+	base := *publicURL
+	if base == "" {
+		base = "http://" + ln.Addr().String()
+	}
 	b, err := sf.open(ctx, stderr)
 	if err != nil {
 		return err
@@ -70,17 +92,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("server key: %w", err)
 	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("cannot listen on %s: %w", *addr, err)
-	}
-	base := *publicURL
-	if base == "" {
-		base = "http://" + ln.Addr().String()
-	}
 	signer, err := signing.Load(ctx, b.store, b.keyring)
 	if err != nil {
-		ln.Close()
 		return fmt.Errorf("signing key: %w", err)
 	}
 	keys := wire.NewServer(priv, 0)
@@ -90,7 +103,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	localBlob, err := local.New(local.Config{Dir: filepath.Join(sf.data, "blobs"), BaseURL: base,
 		Secret: b.keyring.Derive("local-blob-urls"), MaxObjectBytes: imagecheck.DefaultLimits.MaxBytes, Log: log})
 	if err != nil {
-		ln.Close()
 		return fmt.Errorf("local bucket: %w", err)
 	}
 	buckets := &blob.Resolver{Buckets: b.store, Keyring: b.keyring, Opener: &blob.Opener{Local: localBlob, AllowPrivate: *allowPrivate}}
@@ -107,12 +119,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	// Bootstrap before announcing the address: whoever waits for that line
 	// may use the credentials at once.
-	var welcome strings.Builder
-	if err := firstRun(ctx, b, sf.data, base, &welcome); err != nil {
-		ln.Close()
+	welcome, err := greet(ctx, b, sf.data, base)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "idproof %s listening on http://%s (public URL %s, %s)\n%s", version(), ln.Addr(), base, b.where, welcome.String())
+	fmt.Fprintf(stdout, "idproof %s listening on http://%s (public URL %s, %s)\n%s", version(), ln.Addr(), base, b.where, welcome)
 
 	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
@@ -131,50 +142,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
-	return nil
-}
-
-// firstRun bootstraps an empty installation so that starting the server is
-// all a newcomer needs, and tells them where the credentials are.
-func firstRun(ctx context.Context, b *backend, dataDir, base string, stdout io.Writer) error {
-	tenants, err := b.store.Tenants(ctx)
-	if err != nil {
-		return err
-	}
-	if len(tenants) > 0 {
-		return nil
-	}
-	creds, err := b.admin.Bootstrap(ctx, "")
-	if err != nil {
-		return fmt.Errorf("bootstrap: %w", err)
-	}
-	path, err := writeCredentials(dataDir, creds)
-	if err != nil {
-		return err
-	}
-	self := "idproof"
-	if strings.Contains(os.Args[0], "go-build") {
-		self = "go run ./cmd/idproof"
-	}
-	// Name only the flags that differ from the client commands' defaults.
-	var flags string
-	if base != envOr("IDPROOF_URL", "http://127.0.0.1:8080") {
-		flags += " --url " + base
-	}
-	if dataDir != envOr("IDPROOF_DATA", "./data") {
-		flags += " --data " + dataDir
-	}
-	abs, _ := filepath.Abs(path)
-	fmt.Fprintf(stdout, `
-First start: created tenant %q, community %q, a system and a service license,
-a service key and the verification configuration %q (dvcID %s).
-Credentials: %s (mode 0600)
-
-Try it from another terminal:
-  %s call%s GET /servicekeys
-  %s servicekeys%s
-
-`, creds.TenantDNS, creds.CommunityName, admin.BootstrapDVCName, creds.DVCID, abs, self, flags, self, flags)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -11,92 +12,81 @@ import (
 	"github.com/idproof/idproof/workflow"
 )
 
-const templateUsage = `usage:
-  idproof template put    [flags] --document-type TYPE [--dvc DVCID] --file WORKFLOW.json
-  idproof template put    [flags] --id ID --file WORKFLOW.json [--document-type TYPE] [--dvc DVCID]
-  idproof template list   [flags] --session SESSIONID
-  idproof template delete [flags] ID
-
-put creates a template, or with --id replaces the workflow of an existing
-one. The file (- for standard input) holds the workflow: an array of steps.
---tenant, --community and --dvc default to those of the credentials file.
-Flags:`
+const templateAbout = `The workflow file (- for standard input) holds an array of steps. --tenant,
+--community and --dvc default to those of the credentials file.`
 
 func runTemplate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// Templates belong to a tenant: its service license is enough, and
 	// the system one is still a --license away.
-	verb, set, cf, err := verbCommand("template", templateUsage, []string{"put", "list", "delete"}, "service", args, stderr)
+	cmd := newVerbCommand("template", templateAbout, "service", stderr)
+	var tenant, community string
+	scoped := func(fs *flag.FlagSet) {
+		fs.StringVar(&tenant, "tenant", "", "tenant id (default: the credentials file's)")
+		fs.StringVar(&community, "community", "", "community id (default: the credentials file's)")
+	}
+
+	put := cmd.verb("put", "", 0, `Create a template for a document type and a dvcID, or with --id replace
+the workflow of an existing one.`)
+	scoped(put)
+	docType := put.String("document-type", "", "document type: dl_object, ppt_object or idcard_object (needed to create)")
+	dvc := put.String("dvc", "", "dvcID the template applies to (default: the credentials file's)")
+	file := put.String("file", "", "workflow JSON file, - for standard input (needed)")
+	id := put.String("id", "", "update the template with this id instead of creating one")
+
+	list := cmd.verb("list", "", 0, "Print the templates that apply to a session.")
+	session := list.String("session", "", "the session whose templates to show (needed)")
+
+	del := cmd.verb("delete", "ID", 1, "Delete a template.")
+	scoped(del)
+
+	verb, pos, err := cmd.parse(args)
 	if err != nil {
 		return err
 	}
-	tenant := set.String("tenant", "", "tenant id (default: the credentials file's)")
-	community := set.String("community", "", "community id (default: the credentials file's)")
-	docType := set.String("document-type", "", "document type: dl_object, ppt_object or idcard_object")
-	dvc := set.String("dvc", "", "dvcID the template applies to (default: the credentials file's)")
-	file := set.String("file", "", "workflow JSON file, - for standard input")
-	id := set.String("id", "", "put: update the template with this id instead of creating one")
-	session := set.String("session", "", "list: the session whose templates to show")
-	if err := cf.parse(set, args[1:]); err != nil {
-		return err
-	}
+	cf := &cmd.cf
 	c, err := cf.client()
 	if err != nil {
 		return err
 	}
-	scope := func(needDVC bool) error { return cf.scope(tenant, community, dvc, needDVC) }
 	var out any
 	switch verb {
 	case "list":
-		if *session == "" || set.NArg() != 0 {
-			set.Usage()
-			return usageError{"template list needs --session SESSIONID and no arguments"}
+		if *session == "" {
+			return cmd.fail(verb, "template list needs --session SESSIONID")
 		}
-		if out, err = c.Templates(ctx, *session); err != nil {
-			return err
-		}
+		out, err = c.Templates(ctx, *session)
 	case "delete":
-		if set.NArg() != 1 {
-			set.Usage()
-			return usageError{"template delete needs the template ID"}
-		}
-		if err := scope(false); err != nil {
+		var noDVC string
+		if err := cf.scope(&tenant, &community, &noDVC, false); err != nil {
 			return err
 		}
-		if err := c.DeleteTemplate(ctx, *tenant, *community, set.Arg(0)); err != nil {
-			return err
+		if err := c.DeleteTemplate(ctx, tenant, community, pos[0]); err != nil {
+			return cf.explain(err)
 		}
-		fmt.Fprintf(stdout, "deleted template %s\n", set.Arg(0))
+		fmt.Fprintf(stdout, "deleted template %s\n", pos[0])
 		return nil
 	case "put":
-		if *file == "" || set.NArg() != 0 {
-			set.Usage()
-			return usageError{"template put needs --file WORKFLOW.json and no arguments"}
+		if *file == "" || (*id == "" && *docType == "") {
+			return cmd.fail(verb, "template put needs --file WORKFLOW.json, and --document-type unless --id is given")
 		}
-		steps, err := readWorkflow(*file)
-		if err != nil {
-			return err
+		steps, werr := readWorkflow(*file)
+		if werr != nil {
+			return werr
 		}
-		if *id != "" {
-			if err := scope(false); err != nil {
-				return err
-			}
-			spec := client.TemplateSpec{DocumentType: *docType, DVCID: *dvc, Workflow: steps}
-			if out, err = c.UpdateTemplate(ctx, *tenant, *community, *id, spec); err != nil {
-				return err
-			}
-			break
-		}
-		if *docType == "" {
-			set.Usage()
-			return usageError{"template put needs --document-type (or --id to update)"}
-		}
-		if err := scope(true); err != nil {
+		// Creating needs a dvcID; an update without one keeps the
+		// template's.
+		if err := cf.scope(&tenant, &community, dvc, *id == ""); err != nil {
 			return err
 		}
 		spec := client.TemplateSpec{DocumentType: *docType, DVCID: *dvc, Workflow: steps}
-		if out, err = c.CreateTemplate(ctx, *tenant, *community, spec); err != nil {
-			return err
+		if *id != "" {
+			out, err = c.UpdateTemplate(ctx, tenant, community, *id, spec)
+		} else {
+			out, err = c.CreateTemplate(ctx, tenant, community, spec)
 		}
+	}
+	if err != nil {
+		return cf.explain(err)
 	}
 	b, err := json.Marshal(out)
 	if err != nil {
