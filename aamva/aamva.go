@@ -20,7 +20,8 @@ package aamva
 import (
 	"errors"
 	"fmt"
-	"time"
+
+	"github.com/idproof/idproof"
 )
 
 // ErrNotAAMVA is wrapped by the error Parse returns when the data does not
@@ -50,25 +51,7 @@ type Subfile struct {
 }
 
 // Date is a calendar date without a time zone, as printed on a card.
-type Date struct {
-	Year, Month, Day int
-}
-
-// IsZero reports whether the date is absent.
-func (d Date) IsZero() bool { return d == Date{} }
-
-// String formats the date as YYYY-MM-DD, or "" when it is absent.
-func (d Date) String() string {
-	if d.IsZero() {
-		return ""
-	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
-}
-
-// Time returns midnight UTC at the start of the date.
-func (d Date) Time() time.Time {
-	return time.Date(d.Year, time.Month(d.Month), d.Day, 0, 0, 0, 0, time.UTC)
-}
+type Date = idproof.Date
 
 // Result is a parsed payload: the header, every subfile found, and typed
 // fields taken from the DL or ID subfile.

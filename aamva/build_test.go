@@ -106,7 +106,7 @@ func TestBuildParsesBack(t *testing.T) {
 			if zw := r.Subfile("ZW"); zw == nil || zw.Elements["ZWA"] != "X" || len(zw.Ordered) != 2 {
 				t.Errorf("v%d %s: ZW subfile %+v", version, docType, zw)
 			}
-			if r.BirthDate != (Date{1996, 2, 29}) || r.ExpiryDate != (Date{2031, 2, 28}) {
+			if r.BirthDate != (Date{Year: 1996, Month: 2, Day: 29}) || r.ExpiryDate != (Date{Year: 2031, Month: 2, Day: 28}) {
 				t.Errorf("v%d %s: dates %v %v", version, docType, r.BirthDate, r.ExpiryDate)
 			}
 		}

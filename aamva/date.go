@@ -1,35 +1,8 @@
 package aamva
 
 import (
-	"encoding/json"
 	"time"
 )
-
-// MarshalJSON writes d as "YYYY-MM-DD", or null when the date is absent.
-func (d Date) MarshalJSON() ([]byte, error) {
-	if d.IsZero() {
-		return []byte("null"), nil
-	}
-	return json.Marshal(d.String())
-}
-
-// UnmarshalJSON reads what MarshalJSON writes.
-func (d *Date) UnmarshalJSON(b []byte) error {
-	var s *string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return err
-	}
-	if s == nil || *s == "" {
-		*d = Date{}
-		return nil
-	}
-	t, err := time.Parse(time.DateOnly, *s)
-	if err != nil {
-		return err
-	}
-	*d = Date{t.Year(), int(t.Month()), t.Day()}
-	return nil
-}
 
 // Years outside this range are taken as a sign that the digits were read
 // in the wrong order (year 0606 from "06061986" read year first).

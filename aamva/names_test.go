@@ -79,14 +79,14 @@ func TestParseDateOrder(t *testing.T) {
 		want    Date
 		warned  bool
 	}{
-		{"USA month first", 10, "636000", "USA", "06071986", Date{1986, 6, 7}, false},
-		{"USA year first falls back", 10, "636000", "USA", "19860607", Date{1986, 6, 7}, true},
-		{"Canada by country", 10, "636000", "CAN", "19860607", Date{1986, 6, 7}, false},
-		{"Canada by IIN", 10, "604428", "", "19860607", Date{1986, 6, 7}, false},
-		{"Canada month first falls back", 10, "636012", "CAN", "06071986", Date{1986, 6, 7}, true},
-		{"version 1 year first", 1, "636000", "", "19860607", Date{1986, 6, 7}, false},
-		{"version 1 month first falls back", 1, "636000", "", "06071986", Date{1986, 6, 7}, true},
-		{"29 February in a leap year", 10, "636000", "USA", "02292000", Date{2000, 2, 29}, false},
+		{"USA month first", 10, "636000", "USA", "06071986", Date{Year: 1986, Month: 6, Day: 7}, false},
+		{"USA year first falls back", 10, "636000", "USA", "19860607", Date{Year: 1986, Month: 6, Day: 7}, true},
+		{"Canada by country", 10, "636000", "CAN", "19860607", Date{Year: 1986, Month: 6, Day: 7}, false},
+		{"Canada by IIN", 10, "604428", "", "19860607", Date{Year: 1986, Month: 6, Day: 7}, false},
+		{"Canada month first falls back", 10, "636012", "CAN", "06071986", Date{Year: 1986, Month: 6, Day: 7}, true},
+		{"version 1 year first", 1, "636000", "", "19860607", Date{Year: 1986, Month: 6, Day: 7}, false},
+		{"version 1 month first falls back", 1, "636000", "", "06071986", Date{Year: 1986, Month: 6, Day: 7}, true},
+		{"29 February in a leap year", 10, "636000", "USA", "02292000", Date{Year: 2000, Month: 2, Day: 29}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -107,7 +107,7 @@ func TestParseDateOrder(t *testing.T) {
 			}
 		})
 	}
-	if got := (Date{1986, 6, 7}).String(); got != "1986-06-07" {
+	if got := (Date{Year: 1986, Month: 6, Day: 7}).String(); got != "1986-06-07" {
 		t.Errorf("String() = %q", got)
 	}
 	if got := (Date{}).String(); got != "" {

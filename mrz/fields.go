@@ -146,7 +146,7 @@ func (p *parser) date(field, raw string, birth bool) Date {
 		p.fault("%s %q is not a valid date", field, raw)
 		return Date{}
 	}
-	return Date{y, mm, dd}
+	return Date{Year: y, Month: mm, Day: dd}
 }
 
 // sex maps the sex code; ICAO writes unspecified as '<', and some issuers

@@ -76,12 +76,12 @@ func TestDates(t *testing.T) {
 		errs          []string
 		name          string
 	}{
-		{"740812", "340415", Date{1974, 8, 12}, Date{2034, 4, 15}, nil, "past century"},
-		{"260615", "260615", Date{2026, 6, 15}, Date{2026, 6, 15}, nil, "today"},
-		{"260616", "760101", Date{1926, 6, 16}, Date{1976, 1, 1}, nil, "tomorrow is a century ago"},
-		{"000229", "750101", Date{2000, 2, 29}, Date{2075, 1, 1}, nil, "leap day, far expiry"},
-		{"250229", "000101", Date{}, Date{2000, 1, 1}, []string{`birth date "250229" is not a valid date`}, "no leap day"},
-		{"7408<<", "340415", Date{}, Date{2034, 4, 15}, []string{`birth date "7408<<" is not a valid date`}, "unknown day"},
+		{"740812", "340415", Date{Year: 1974, Month: 8, Day: 12}, Date{Year: 2034, Month: 4, Day: 15}, nil, "past century"},
+		{"260615", "260615", Date{Year: 2026, Month: 6, Day: 15}, Date{Year: 2026, Month: 6, Day: 15}, nil, "today"},
+		{"260616", "760101", Date{Year: 1926, Month: 6, Day: 16}, Date{Year: 1976, Month: 1, Day: 1}, nil, "tomorrow is a century ago"},
+		{"000229", "750101", Date{Year: 2000, Month: 2, Day: 29}, Date{Year: 2075, Month: 1, Day: 1}, nil, "leap day, far expiry"},
+		{"250229", "000101", Date{}, Date{Year: 2000, Month: 1, Day: 1}, []string{`birth date "250229" is not a valid date`}, "no leap day"},
+		{"7408<<", "340415", Date{}, Date{Year: 2034, Month: 4, Day: 15}, []string{`birth date "7408<<" is not a valid date`}, "unknown day"},
 		{"<<<<<<", "<<<<<<", Date{}, Date{}, []string{`birth date "<<<<<<" is not a valid date`, `expiry date "<<<<<<" is not a valid date`}, "unknown"},
 		{"741301", "341200", Date{}, Date{}, []string{`birth date "741301" is not a valid date`, `expiry date "341200" is not a valid date`}, "out of range"},
 	}
@@ -107,8 +107,8 @@ func TestVisas(t *testing.T) {
 	a := parse(t, pad("V<UTOERIKSSON<<ANNA<MARIA", 44)+"\n"+pad(line2+"ZE184226B", 44))
 	b := parse(t, pad("V<UTOERIKSSON<<ANNA<MARIA", 36)+"\n"+pad(line2, 36))
 	for _, r := range []*Result{a, b} {
-		if r.DocumentNumber != "L8988901C" || r.Nationality != "XXX" || r.BirthDate != (Date{1940, 9, 7}) ||
-			r.ExpiryDate != (Date{1996, 12, 10}) || len(r.Checks) != 3 || !r.Valid() {
+		if r.DocumentNumber != "L8988901C" || r.Nationality != "XXX" || r.BirthDate != (Date{Year: 1940, Month: 9, Day: 7}) ||
+			r.ExpiryDate != (Date{Year: 1996, Month: 12, Day: 10}) || len(r.Checks) != 3 || !r.Valid() {
 			t.Errorf("%s: %+v %q", r.Format, fields(r), r.Errors())
 		}
 	}

@@ -13,10 +13,11 @@
 package mrz
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/idproof/idproof"
 )
 
 // Format is the layout of a machine readable zone.
@@ -89,46 +90,7 @@ func (r *Result) Errors() []string {
 
 // Date is a calendar date from the zone. The zero Date means the zone's
 // date was missing or malformed.
-type Date struct {
-	Year, Month, Day int
-}
-
-// IsZero reports whether d is the zero Date.
-func (d Date) IsZero() bool { return d == Date{} }
-
-// String formats d as YYYY-MM-DD, or "" for the zero Date.
-func (d Date) String() string {
-	if d.IsZero() {
-		return ""
-	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
-}
-
-// MarshalJSON writes d as "YYYY-MM-DD", or null for the zero Date.
-func (d Date) MarshalJSON() ([]byte, error) {
-	if d.IsZero() {
-		return []byte("null"), nil
-	}
-	return json.Marshal(d.String())
-}
-
-// UnmarshalJSON reads what MarshalJSON writes.
-func (d *Date) UnmarshalJSON(b []byte) error {
-	var s *string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return err
-	}
-	if s == nil || *s == "" {
-		*d = Date{}
-		return nil
-	}
-	t, err := time.Parse(time.DateOnly, *s)
-	if err != nil {
-		return err
-	}
-	*d = Date{t.Year(), int(t.Month()), t.Day()}
-	return nil
-}
+type Date = idproof.Date
 
 // Parse parses a machine readable zone, resolving two-digit years against
 // the current time. See ParseAt.

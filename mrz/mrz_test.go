@@ -86,7 +86,7 @@ func TestSpecimenCheckDigits(t *testing.T) {
 func TestSpecimens(t *testing.T) {
 	eriksson := Result{
 		IssuingState: "UTO", PrimaryIdentifier: "ERIKSSON", SecondaryIdentifier: "ANNA MARIA",
-		Nationality: "UTO", BirthDate: Date{1974, 8, 12}, Sex: "F", ExpiryDate: Date{2012, 4, 15},
+		Nationality: "UTO", BirthDate: Date{Year: 1974, Month: 8, Day: 12}, Sex: "F", ExpiryDate: Date{Year: 2012, Month: 4, Day: 15},
 	}
 	with := func(f Format, code, number, opt string) Result {
 		r := eriksson
