@@ -281,6 +281,10 @@ func TestFetchDocumentForms(t *testing.T) {
 	if d, err = fetch(`{"status":["DECLINED","COMPLETED_PASS"]}`, ""); err != nil || !slices.Equal(ids(d), []string{done}) {
 		t.Fatalf("array: %v %v", d, err)
 	}
+	// The document's example lists every status and some outcomes: all.
+	if d, err = fetch(`{"status":"COMPLETED_PASS | COMPLETED_FAILED | COMPLETED_NOT_PERFORMED | PENDING | EXPIRED | INPROGRESS | DECLINED | COMPLETED | ABANDONED"}`, ""); err != nil || !slices.Equal(ids(d), want) {
+		t.Fatalf("every status: %v %v", d, err)
+	}
 	for q, msg := range map[string]string{
 		`{"status":"INPROGRESS | LOST"}`:      `query.status "LOST" is not a session status or outcome`,
 		`{"documentType":"dl_object | visa"}`: `query.documentType "visa" is not one of`,

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -116,6 +117,14 @@ func fetchFilter(req *fetchRequest) (idproof.SessionFilter, error) {
 		}
 		f.DocumentTypes = append(f.DocumentTypes, v)
 	}
+	// A list naming every status (as the document's example does) keeps
+	// every session: drop it rather than make the store check each row.
+	if coversAll(f.Statuses, sessionStatuses) {
+		f.Statuses, f.StatusOutcomes = nil, nil
+	}
+	if coversAll(f.DocumentTypes, []string{idproof.DocDriversLicense, idproof.DocPassport, idproof.DocIDCard}) {
+		f.DocumentTypes = nil
+	}
 	var err error
 	if f.CreatedFrom, err = fetchDate("query.startDate", q.StartDate, false); err != nil {
 		return f, err
@@ -138,6 +147,16 @@ func containsValue[T ~string](list []T, v string) bool {
 		}
 	}
 	return false
+}
+
+// coversAll reports whether list names every value of all.
+func coversAll[T ~string](list, all []T) bool {
+	for _, v := range all {
+		if !slices.Contains(list, v) {
+			return false
+		}
+	}
+	return true
 }
 
 func joinValues[T ~string](list []T) string { return strings.Join(idproof.Strings(list), ", ") }

@@ -256,6 +256,12 @@ func BenchmarkSessions(b *testing.B, st idproof.Store, n int) {
 		{"status", func(f *idproof.SessionFilter) { f.Statuses = []idproof.SessionStatus{idproof.StatusInProgress} }},
 		{"outcome", func(f *idproof.SessionFilter) { f.Outcomes = []idproof.Outcome{idproof.OutcomeFailed} }},
 		{"documentType", func(f *idproof.SessionFilter) { f.DocumentTypes = []string{idproof.DocIDCard} }},
+		{"statusAnyOf2", func(f *idproof.SessionFilter) {
+			f.Statuses = []idproof.SessionStatus{idproof.StatusInProgress, idproof.StatusPending}
+		}},
+		{"statusOrOutcome", func(f *idproof.SessionFilter) {
+			f.Statuses, f.StatusOutcomes = []idproof.SessionStatus{idproof.StatusInProgress}, []idproof.Outcome{idproof.OutcomeFailed}
+		}},
 		{"dvcID", func(f *idproof.SessionFilter) { f.DVCID = benchDVC(c, 3) }},
 		{"name", func(f *idproof.SessionFilter) { f.Name = "nguyen" }},
 		{"uid", func(f *idproof.SessionFilter) { f.UID = "emp-0042" }},

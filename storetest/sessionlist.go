@@ -95,6 +95,8 @@ func testSessionFilters(t *testing.T, s idproof.Store) {
 		{"document type", idproof.SessionFilter{DocumentTypes: []string{idproof.DocPassport}}, "feca"},
 		{"statuses any of", idproof.SessionFilter{Statuses: []idproof.SessionStatus{idproof.StatusPending, idproof.StatusExpired}}, "fa"},
 		{"status or outcome", idproof.SessionFilter{Statuses: []idproof.SessionStatus{idproof.StatusPending}, StatusOutcomes: []idproof.Outcome{idproof.OutcomeFailed}}, "da"},
+		{"community status or outcome", idproof.SessionFilter{TenantID: "t1", CommunityID: "c1",
+			Statuses: []idproof.SessionStatus{idproof.StatusPending}, StatusOutcomes: []idproof.Outcome{idproof.OutcomePass, idproof.OutcomeFailed}}, "ca"},
 		{"status outcomes alone", idproof.SessionFilter{StatusOutcomes: []idproof.Outcome{idproof.OutcomePass}}, "ec"},
 		{"outcomes any of", idproof.SessionFilter{Outcomes: []idproof.Outcome{idproof.OutcomePass, idproof.OutcomeFailed}}, "edc"},
 		{"status or outcome, and outcome", idproof.SessionFilter{
