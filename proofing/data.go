@@ -24,10 +24,8 @@ type Data struct {
 	// Extracted holds what the capture client extracted itself, by side
 	// (document_front, document_back, selfie): a claim, not proof.
 	Extracted map[string]json.RawMessage `json:"extracted,omitempty"`
-	// Uploads lists the names presigned upload URLs were issued for.
-	Uploads []string `json:"uploads,omitempty"`
-	// UploadTypes is the Content-Type each upload URL was bound to, by
-	// image name; a name not listed has UploadContentType's.
+	// UploadTypes lists the names presigned upload URLs were issued for,
+	// with the Content-Type the last URL for each was bound to.
 	UploadTypes map[string]string `json:"uploadTypes,omitempty"`
 	// DeleteObjects asks the sweeper to delete the session's objects now,
 	// ahead of retention (set by upload/cancel).

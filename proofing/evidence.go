@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
 
@@ -67,9 +66,6 @@ func (e *Engine) PresignUploads(ctx context.Context, id string, a Actor, names [
 			return statusError(s, "take uploads")
 		}
 		for _, n := range names {
-			if !slices.Contains(d.Uploads, n) {
-				d.Uploads = append(d.Uploads, n)
-			}
 			if d.UploadTypes == nil {
 				d.UploadTypes = map[string]string{}
 			}

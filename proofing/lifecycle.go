@@ -100,7 +100,7 @@ func (e *Engine) purge(s *idproof.Session, d *Data, now time.Time) {
 		v.Document = idproof.DocumentData{DocumentType: v.Document.DocumentType}
 		v.Raw = nil
 	}
-	d.Images, d.Extracted, d.Uploads, d.UploadTypes, d.DeleteObjects = nil, nil, nil, nil, false
+	d.Images, d.Extracted, d.UploadTypes, d.DeleteObjects = nil, nil, nil, false
 	d.Purged, d.PurgedTS = true, ms(now)
 	s.PurgeAt = time.Time{}
 	d.History = append(d.History, HistoryEntry{Activity: ActivityPurged, TS: ms(now)})

@@ -113,7 +113,7 @@ func (e *Engine) UploadCancel(ctx context.Context, id string, a Actor, screen st
 		}
 		// The uploaded images go now (the sweeper deletes them), whatever
 		// the retention of the rest: the user abandoned them.
-		d.Images, d.Uploads, d.UploadTypes, d.DeleteObjects = nil, nil, nil, true
+		d.Images, d.UploadTypes, d.DeleteObjects = nil, nil, true
 		return nil
 	})
 	if err == nil {
