@@ -19,13 +19,17 @@ const (
 // Check is one verification check as every connector reports it, so the
 // session outcome is derived the same way whichever connector ran.
 type Check struct {
-	Name      string      `json:"name"`
-	Result    CheckResult `json:"result"`
-	Score     *float64    `json:"score,omitempty"`
-	Reason    string      `json:"reason,omitempty"` // an IDV00nn code
-	Message   string      `json:"message,omitempty"`
-	Connector string      `json:"connector"`
-	Version   string      `json:"version,omitempty"`
+	Name   string      `json:"name"`
+	Result CheckResult `json:"result"`
+	// Part names the session check (document_liveness_front, ...) a
+	// connector's detail check belongs to: the side it was made on. It is
+	// empty on the session checks themselves.
+	Part      string   `json:"part,omitempty"`
+	Score     *float64 `json:"score,omitempty"`
+	Reason    string   `json:"reason,omitempty"` // an IDV00nn code
+	Message   string   `json:"message,omitempty"`
+	Connector string   `json:"connector"`
+	Version   string   `json:"version,omitempty"`
 }
 
 // DocumentData is what a verification extracted from the document. It is

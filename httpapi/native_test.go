@@ -14,7 +14,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/idproof/idproof/aamva"
@@ -23,19 +22,9 @@ import (
 	"github.com/idproof/idproof/mrzread/mrztest"
 )
 
-// faceJPEG is pigo's own portrait test photo, read from the module cache
-// (it is not copied into this repository).
-var faceJPEG = sync.OnceValues(func() ([]byte, error) {
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/esimov/pigo").Output()
-	if err != nil {
-		return nil, err
-	}
-	return os.ReadFile(filepath.Join(strings.TrimSpace(string(out)), "testdata", "sample.jpg"))
-})
-
 func face(t *testing.T) ([]byte, image.Image) {
 	t.Helper()
-	b, err := faceJPEG()
+	b, err := mrztest.PortraitJPEG()
 	if err != nil {
 		t.Fatalf("pigo's test photo: %v", err)
 	}
@@ -268,5 +257,45 @@ func TestNativeVerifier(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { runNative(t, e, c) })
+	}
+}
+
+// TestVerifyAlteredIDCardFront is POST /verify with the front of a TD1 card
+// whose birth-date check digit was altered, and the printed fields the
+// card shows: the zone fails wherever it is read, so the document does not
+// verify; the genuine card does.
+func TestVerifyAlteredIDCardFront(t *testing.T) {
+	mrztest.Require(t)
+	e := newEnv(t, storeKinds[0].open)
+	pad := func(s string, n int) string { return (s + strings.Repeat("<", n))[:n] }
+	l1 := pad("I<UTOD23145890"+cd("D23145890"), 30)
+	l2 := "740812" + cd("740812") + "F" + "340415" + cd("340415") + "UTO" + pad("", 11)
+	l2 += cd(l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29])
+	genuine := []string{l1, l2, pad("ERIKSSON<<ANNA<MARIA", 30)}
+	altered := append([]string(nil), genuine...)
+	altered[1] = altered[1][:6] + fmt.Sprint((int(altered[1][6]-'0')+1)%10) + altered[1][7:]
+	result := map[string]any{"firstName": "ANNA MARIA", "lastName": "ERIKSSON", "documentNumber": "D23145890",
+		"dateOfBirth": "1974-08-12", "dateOfExpiry": "2034-04-15"}
+	for _, c := range []struct {
+		name  string
+		lines []string
+		want  string
+	}{{"genuine", genuine, "COMPLETED_PASS"}, {"altered birth-date check digit", altered, "COMPLETED_FAILED"}} {
+		t.Run(c.name, func(t *testing.T) {
+			var cert map[string]any
+			err := e.client(t, "service").Do(context.Background(), "POST", "/verify", map[string]any{
+				"connector":    map[string]any{"type": "native"},
+				"verification": map[string]any{"config": map[string]any{"checks": []string{"document_liveness_front", "document_liveness_back", "fraud_detection"}}},
+				"document": map[string]any{"id": "card-1", "type": "idcard", "result": result,
+					"front_image": base64.StdEncoding.EncodeToString(card(t, c.lines, true, mrztest.Options{Width: 1300}))},
+			}, &cert)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cert["result"] != c.want {
+				js, _ := json.MarshalIndent(cert["metadata"], "", " ")
+				t.Fatalf("result %v, want %s\n%s", cert["result"], c.want, js)
+			}
+		})
 	}
 }

@@ -114,8 +114,8 @@ func completeChecks(requested []string, got []idproof.Check, connector string) [
 }
 
 // DeriveOutcome is the one rule from checks to a session outcome: any
-// failure fails (a fraud_detection failure is ignored when the config
-// bypasses it); otherwise a review request means REVIEW; otherwise any
+// failure fails (a failure of fraud_detection, or of a detail check that is
+// part of it, is ignored when the config bypasses it); otherwise a review request means REVIEW; otherwise any
 // check not performed means NOT_PERFORMED; only all-pass passes.
 func DeriveOutcome(checks []idproof.Check, review, bypassFraud bool) (idproof.Outcome, string, string) {
 	if len(checks) == 0 {
@@ -125,7 +125,7 @@ func DeriveOutcome(checks []idproof.Check, review, bypassFraud bool) (idproof.Ou
 	for i, c := range checks {
 		switch c.Result {
 		case idproof.CheckFail:
-			if bypassFraud && c.Name == "fraud_detection" {
+			if bypassFraud && (c.Name == "fraud_detection" || c.Part == "fraud_detection") {
 				continue
 			}
 			reason := c.Reason

@@ -178,30 +178,34 @@ func combine(name string, parts []idproof.Check, none string) idproof.Check {
 }
 
 // verdict assembles the requested session checks, each followed by the
-// detail checks it was made from.
+// detail checks it was made from. A side whose session check was not asked
+// for still reports what was checked on it: a failure found on an image
+// that was sent is never dropped, and it fails the verdict.
 func (r *run) verdict() *idproof.Verdict {
 	v := &idproof.Verdict{Retryable: r.retryable, Document: r.document()}
+	groups := map[string][]idproof.Check{
+		"document_liveness_front": r.front, "document_liveness_back": r.back,
+		"fraud_detection": r.fraud, "selfie_liveness": r.selfie,
+	}
+	asked := map[string]bool{}
 	for _, name := range r.ev.Checks {
-		var parts []idproof.Check
+		asked[name] = true
+		parts := groups[name]
 		var c idproof.Check
 		switch name {
 		case "document_liveness_front":
-			parts = r.front
 			c = combine(name, parts, "nothing on the front could be checked")
 		case "document_liveness_back":
 			if r.ev.DocumentType == idproof.DocPassport && len(r.back) == 0 {
 				c = check(name, idproof.CheckNotPerformed, "IDV0022", "a passport has no back side to check; leave document_liveness_back out of passport configurations")
 			} else {
-				parts = r.back
 				c = combine(name, parts, "nothing on the back could be checked")
 			}
 		case "fraud_detection":
-			parts = r.fraud
 			c = combine(name, parts, "there was nothing to cross-check: send the capture client's extraction result")
 		case "selfie_liveness":
 			// What can be checked (one face, a usable photo) can fail the
 			// check; liveness itself cannot pass it.
-			parts = r.selfie
 			c = check(name, idproof.CheckNotPerformed, "IDV0022", "passive liveness needs a model this server does not have")
 			if f := combine(name, parts, ""); f.Result == idproof.CheckFail {
 				c = f
@@ -212,9 +216,31 @@ func (r *run) verdict() *idproof.Verdict {
 			c = check(name, idproof.CheckNotPerformed, "IDV0022", "the built-in verifier has no check "+name)
 		}
 		v.Checks = append(v.Checks, c)
-		v.Checks = append(v.Checks, parts...)
+		v.Checks = append(v.Checks, partOf(name, parts)...)
+	}
+	// Sides not asked for: what was checked (passed or failed), not what
+	// could not be, which nobody asked to know.
+	for _, name := range []string{"document_liveness_front", "document_liveness_back", "fraud_detection", "selfie_liveness"} {
+		if asked[name] {
+			continue
+		}
+		for _, p := range partOf(name, groups[name]) {
+			if p.Result != idproof.CheckNotPerformed {
+				v.Checks = append(v.Checks, p)
+			}
+		}
 	}
 	return v
+}
+
+// partOf marks detail checks as parts of the session check name.
+func partOf(name string, parts []idproof.Check) []idproof.Check {
+	out := make([]idproof.Check, len(parts))
+	for i, p := range parts {
+		p.Part = name
+		out[i] = p
+	}
+	return out
 }
 
 // document is the extracted data, from the most trusted source.

@@ -66,18 +66,25 @@ func (r *run) checkSides(ctx context.Context) {
 	if ctx.Err() != nil {
 		return
 	}
+	// A zone is read from whichever side carries it and its check is filed
+	// under that side, so that it counts whichever sides were asked for.
+	frontSide, backSide := sideImage{front, &r.front}, sideImage{back, &r.back}
 	switch r.ev.DocumentType {
 	case idproof.DocPassport:
-		r.front = append(r.front, r.mrzCheck([]image.Image{front}))
+		// The data page is the front; one filed as the back is read too.
+		if !r.readMRZ(frontSide, backSide) {
+			r.front = append(r.front, check("native.mrz", idproof.CheckNotPerformed, "IDV0048", "no MRZ could be read from the image"))
+		}
 	case idproof.DocIDCard:
 		// TD1 cards carry the MRZ on the back; some print it on the front.
-		c := r.mrzCheck([]image.Image{back, front})
-		if r.imageMRZ != nil {
-			r.back = append(r.back, c)
-		} else if back != nil {
+		// Cards without one (US state IDs) carry a PDF417 barcode instead.
+		if !r.readMRZ(backSide, frontSide) && back != nil {
 			r.back = append(r.back, r.barcodeChecks(back, clientBack)...)
 		}
 	case idproof.DocDriversLicense:
+		// Licences rarely have a zone; one that is there is checked all
+		// the same, so that a card sent as a licence is not spared it.
+		r.readMRZ(frontSide, backSide)
 		if back == nil {
 			r.back = append(r.back, check("native.back_image", idproof.CheckNotPerformed, "IDV0016", "no back image"))
 		} else {
@@ -127,13 +134,23 @@ func (r *run) faces(name string, img image.Image, where string) idproof.Check {
 	}
 }
 
-// mrzCheck reads the MRZ from the first image that has one.
-func (r *run) mrzCheck(imgs []image.Image) idproof.Check {
-	for _, img := range imgs {
-		if img == nil {
+// sideImage is the image of one side and the detail checks of that side.
+type sideImage struct {
+	img    image.Image
+	checks *[]idproof.Check
+}
+
+// readMRZ reads the MRZ from the first side whose image has one, files the
+// native.mrz check under that side and reports whether a zone was found.
+// Only a zone whose check digits hold is kept as a source for other checks:
+// one that fails them is either forged or misread, and either way says
+// nothing about the holder.
+func (r *run) readMRZ(sides ...sideImage) bool {
+	for _, sd := range sides {
+		if sd.img == nil {
 			continue
 		}
-		reading, err := mrzread.Read(img)
+		reading, err := mrzread.Read(sd.img)
 		if err != nil {
 			continue
 		}
@@ -141,19 +158,23 @@ func (r *run) mrzCheck(imgs []image.Image) idproof.Check {
 		if err != nil {
 			continue
 		}
-		if !res.Valid() && lowest(reading.Confidence) < sureRead {
+		var c idproof.Check
+		switch {
+		case !res.Valid() && lowest(reading.Confidence) < sureRead:
 			// A doubtful reading that fails its check digits is more likely
 			// a misread (blur turns 0 into O) than a forged zone.
-			return check("native.mrz", idproof.CheckNotPerformed, "IDV0048",
+			c = check("native.mrz", idproof.CheckNotPerformed, "IDV0048",
 				fmt.Sprintf("the MRZ could not be read with confidence (%.2f); retake the photo", lowest(reading.Confidence)))
+		case !res.Valid():
+			c = check("native.mrz", idproof.CheckFail, "IDV0046", "MRZ read from the image: "+strings.Join(res.Errors(), "; "))
+		default:
+			r.imageMRZ = res
+			c = check("native.mrz", idproof.CheckPass, "", fmt.Sprintf("%s MRZ read from the image; every check digit is valid", res.Format))
 		}
-		r.imageMRZ = res
-		if !res.Valid() {
-			return check("native.mrz", idproof.CheckFail, "IDV0046", "MRZ read from the image: "+strings.Join(res.Errors(), "; "))
-		}
-		return check("native.mrz", idproof.CheckPass, "", fmt.Sprintf("%s MRZ read from the image; every check digit is valid", res.Format))
+		*sd.checks = append(*sd.checks, c)
+		return true
 	}
-	return check("native.mrz", idproof.CheckNotPerformed, "IDV0048", "no MRZ could be read from the image")
+	return false
 }
 
 // sureRead is the character-match score above which a reading is trusted
