@@ -46,10 +46,10 @@ func cd(s string) string {
 // td3 builds a passport MRZ with correct check digits.
 func td3(surname, given, number, dob, sex, doe string) []string {
 	pad := func(s string, n int) string { return (s + strings.Repeat("<", n))[:n] }
-	l1 := pad("P<UTO"+surname+"<<"+strings.ReplaceAll(given, " ", "<"), 44)
+	l1 := pad("P<NLD"+surname+"<<"+strings.ReplaceAll(given, " ", "<"), 44)
 	num := pad(number, 9)
 	personal := pad("", 14)
-	body := num + cd(num) + "UTO" + dob + cd(dob) + sex + doe + cd(doe) + personal + "<"
+	body := num + cd(num) + "NLD" + dob + cd(dob) + sex + doe + cd(doe) + personal + "<"
 	composite := num + cd(num) + dob + cd(dob) + doe + cd(doe) + personal + "<"
 	return []string{l1, body + cd(composite)}
 }
@@ -219,6 +219,9 @@ func TestNativeVerifier(t *testing.T) {
 	badDigit := append([]string(nil), good...)
 	badDigit[1] = badDigit[1][:9] + "0" + badDigit[1][10:] // the number's check digit
 	expired := td3("ERIKSSON", "ANNA MARIA", "L898902C3", "740812", "F", "200415")
+	// ICAO's specimen state; the codes are outside every check digit.
+	specimen := []string{strings.Replace(good[0], "P<NLD", "P<UTO", 1), strings.Replace(good[1], "NLD", "UTO", 1)}
+	specimenFront := card(t, specimen, true, mrztest.Options{CharHeight: 24})
 
 	payload := licencePayload("T64235789", "SAMPLE", "MICHELLE", "06061986", "12102031")
 	dlFront := card(t, nil, true, mrztest.Options{Width: 1300})
@@ -244,6 +247,10 @@ func TestNativeVerifier(t *testing.T) {
 			frontResult: passportResult("ERIKSSON", td3("ERIKSSON", "ANNA MARIA", "X12345678", "740812", "F", "340415")), want: "COMPLETED_FAILED", reason: "IDV0040"},
 		{name: "expired", docType: "ppt_object", checks: ppChecks, front: card(t, expired, true, mrztest.Options{CharHeight: 24}),
 			frontResult: passportResult("ERIKSSON", expired), want: "COMPLETED_FAILED", reason: "IDV0044"},
+		{name: "specimen state", docType: "ppt_object", checks: ppChecks, front: specimenFront,
+			frontResult: passportResult("ERIKSSON", specimen), want: "COMPLETED_FAILED", reason: "IDV0049"},
+		{name: "specimen state accepted for testing", docType: "ppt_object", checks: ppChecks, options: map[string]any{"acceptSpecimens": true},
+			front: specimenFront, frontResult: passportResult("ERIKSSON", specimen), want: "COMPLETED_PASS"},
 		{name: "too young", docType: "ppt_object", checks: ppChecks, options: map[string]any{"minAgeYears": 60}, front: goodFront,
 			frontResult: passportResult("ERIKSSON", good), want: "COMPLETED_FAILED", reason: "IDV0045"},
 		{name: "no barcode on the back", docType: "dl_object", checks: dlChecks, front: dlFront, frontResult: dlResult,
@@ -268,8 +275,8 @@ func TestVerifyAlteredIDCardFront(t *testing.T) {
 	mrztest.Require(t)
 	e := newEnv(t, storeKinds[0].open)
 	pad := func(s string, n int) string { return (s + strings.Repeat("<", n))[:n] }
-	l1 := pad("I<UTOD23145890"+cd("D23145890"), 30)
-	l2 := "740812" + cd("740812") + "F" + "340415" + cd("340415") + "UTO" + pad("", 11)
+	l1 := pad("I<NLDD23145890"+cd("D23145890"), 30)
+	l2 := "740812" + cd("740812") + "F" + "340415" + cd("340415") + "NLD" + pad("", 11)
 	l2 += cd(l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29])
 	genuine := []string{l1, l2, pad("ERIKSSON<<ANNA<MARIA", 30)}
 	altered := append([]string(nil), genuine...)

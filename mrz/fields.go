@@ -188,3 +188,13 @@ func trim(s string) string { return strings.TrimRight(s, "<") }
 func (p *parser) fault(format string, args ...any) {
 	p.r.faults = append(p.r.faults, fmt.Sprintf(format, args...))
 }
+
+// code records a fault when a country field is not a code Doc 9303 allows.
+func (p *parser) code(field, v string) {
+	switch {
+	case v == "":
+		p.fault("%s is missing", field)
+	case !KnownCode(v):
+		p.fault("%s %q is not an ICAO country code", field, v)
+	}
+}

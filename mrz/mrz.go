@@ -136,7 +136,17 @@ func ParseAt(text string, now time.Time) (*Result, error) {
 		return nil, fmt.Errorf("mrz: %d lines of %s characters; want 3 lines of 30 (TD1), 2 of 36 (TD2) or 2 of 44 (TD3)",
 			len(lines), strings.Join(lens, ", "))
 	}
+	// No check digit covers the codes: a misread or invented code would
+	// otherwise go unnoticed.
+	p.code("issuing state", p.r.IssuingState)
+	p.code("nationality", p.r.Nationality)
 	return p.r, nil
+}
+
+// Specimen reports whether the zone names the specimen state of Doc 9303
+// (UTO), as the examples of the standard do and no real document does.
+func (r *Result) Specimen() bool {
+	return r.IssuingState == SpecimenCode || r.Nationality == SpecimenCode
 }
 
 // shape reports whether there are n lines of size characters each.

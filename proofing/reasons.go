@@ -27,6 +27,7 @@ const (
 	ReasonMRZInvalid          = "IDV0046" // the MRZ fails its check digits or format
 	ReasonBarcodeInvalid      = "IDV0047" // the barcode is missing or its data is invalid
 	ReasonMRZUnreadable       = "IDV0048" // no MRZ could be read from the image
+	ReasonSpecimen            = "IDV0049" // the document is a specimen (ICAO's state of Utopia)
 )
 
 // Reasons maps each code to its description.
@@ -52,6 +53,7 @@ var Reasons = map[string]string{
 	ReasonMRZInvalid:          "the MRZ fails its format or check digits",
 	ReasonBarcodeInvalid:      "the barcode is missing or its data is invalid",
 	ReasonMRZUnreadable:       "no MRZ could be read from the image",
+	ReasonSpecimen:            "the document is a specimen, not an identity document",
 }
 
 // moduleFailed is the vendor's message for a failed check.

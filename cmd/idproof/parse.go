@@ -71,9 +71,12 @@ func parseMRZ(data []byte, stdout io.Writer) error {
 	errs := r.Errors()
 	return printParsed(stdout, "mrz", struct {
 		*mrz.Result
-		Valid  bool     `json:"valid"`
-		Errors []string `json:"errors"`
-	}{r, r.Valid(), orEmpty(errs)}, r.Valid(), errs)
+		Valid bool `json:"valid"`
+		// Specimen: the zone names ICAO's specimen state; well formed,
+		// but the built-in verifier refuses it (acceptSpecimens aside).
+		Specimen bool     `json:"specimen"`
+		Errors   []string `json:"errors"`
+	}{r, r.Valid(), r.Specimen(), orEmpty(errs)}, r.Valid(), errs)
 }
 
 func parseAAMVA(data []byte, stdout io.Writer) error {

@@ -26,9 +26,9 @@ func digit(s string) string {
 func BenchmarkVerifyPassport(b *testing.B) {
 	mrztest.Require(b)
 	num, dob, doe := "L898902C3", "740812", "340415"
-	l2 := num + digit(num) + "UTO" + dob + digit(dob) + "F" + doe + digit(doe) + strings.Repeat("<", 14) + "<"
+	l2 := num + digit(num) + "NLD" + dob + digit(dob) + "F" + doe + digit(doe) + strings.Repeat("<", 14) + "<"
 	l2 += digit(num + digit(num) + dob + digit(dob) + doe + digit(doe) + strings.Repeat("<", 15))
-	lines := []string{("P<UTOERIKSSON<<ANNA<MARIA" + strings.Repeat("<", 44))[:44], l2}
+	lines := []string{("P<NLDERIKSSON<<ANNA<MARIA" + strings.Repeat("<", 44))[:44], l2}
 	img, err := mrztest.Card(lines, nil, mrztest.Options{Width: 1500})
 	if err != nil {
 		b.Fatal(err)

@@ -39,13 +39,13 @@ func cdigit(s string) string {
 func matrixZones() []matrixZone {
 	pad := func(s string, n int) string { return (s + strings.Repeat("<", n))[:n] }
 	num, dob, doe, personal := "L898902C3", "740812", "340415", pad("ZE184226B", 14)
-	l2 := num + cdigit(num) + "UTO" + dob + cdigit(dob) + "F" + doe + cdigit(doe) + personal + cdigit(personal)
+	l2 := num + cdigit(num) + "NLD" + dob + cdigit(dob) + "F" + doe + cdigit(doe) + personal + cdigit(personal)
 	l2 += cdigit(l2[0:10] + l2[13:20] + l2[21:43])
-	td3 := matrixZone{"TD3", []string{pad("P<UTOERIKSSON<<ANNA<MARIA", 44), l2},
+	td3 := matrixZone{"TD3", []string{pad("P<NLDERIKSSON<<ANNA<MARIA", 44), l2},
 		[][2]int{{1, 9}, {1, 19}, {1, 27}, {1, 42}, {1, 43}}}
 
-	t1 := pad("I<UTO"+num+cdigit(num), 30)
-	t2 := dob + cdigit(dob) + "F" + doe + cdigit(doe) + "UTO" + pad("", 11)
+	t1 := pad("I<NLD"+num+cdigit(num), 30)
+	t2 := dob + cdigit(dob) + "F" + doe + cdigit(doe) + "NLD" + pad("", 11)
 	t2 += cdigit(t1[5:30] + t2[0:7] + t2[8:15] + t2[18:29])
 	td1 := matrixZone{"TD1", []string{t1, t2, pad("ERIKSSON<<ANNA<MARIA", 30)},
 		[][2]int{{0, 14}, {1, 6}, {1, 14}, {1, 29}}}

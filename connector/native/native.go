@@ -38,6 +38,9 @@ const Version = "1"
 type Options struct {
 	MinAgeYears int `json:"minAgeYears"` // refuse holders younger than this (0: no minimum)
 	MaxAgeYears int `json:"maxAgeYears"` // birth dates implying an older holder are implausible (default 120)
+	// AcceptSpecimens lets documents of ICAO's specimen state (UTO) pass,
+	// for trying the verifier out; no real document carries that code.
+	AcceptSpecimens bool `json:"acceptSpecimens"`
 }
 
 // Type registers the built-in verifier.

@@ -167,6 +167,9 @@ func (r *run) readMRZ(sides ...sideImage) bool {
 				fmt.Sprintf("the MRZ could not be read with confidence (%.2f); retake the photo", lowest(reading.Confidence)))
 		case !res.Valid():
 			c = check("native.mrz", idproof.CheckFail, "IDV0046", "MRZ read from the image: "+strings.Join(res.Errors(), "; "))
+		case res.Specimen() && !r.c.opts.AcceptSpecimens:
+			c = check("native.mrz", idproof.CheckFail, "IDV0049", "the MRZ names "+mrz.SpecimenCode+
+				", the specimen state of ICAO Doc 9303: a specimen is not an identity document")
 		default:
 			r.imageMRZ = res
 			c = check("native.mrz", idproof.CheckPass, "", fmt.Sprintf("%s MRZ read from the image; every check digit is valid", res.Format))
