@@ -143,4 +143,6 @@ type SettingStore interface {
 	// PutSettingIfAbsent stores value under key unless key exists, and returns
 	// the value now stored, so replicas starting together agree on one value.
 	PutSettingIfAbsent(ctx context.Context, key string, value []byte) ([]byte, error)
+	// PutSetting stores value under key, replacing any value there.
+	PutSetting(ctx context.Context, key string, value []byte) error
 }

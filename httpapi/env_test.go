@@ -12,6 +12,7 @@ import (
 	"github.com/idproof/idproof/admin"
 	"github.com/idproof/idproof/blob"
 	"github.com/idproof/idproof/blob/local"
+	"github.com/idproof/idproof/capture"
 	"github.com/idproof/idproof/client"
 	"github.com/idproof/idproof/connector"
 	"github.com/idproof/idproof/connector/native"
@@ -115,8 +116,12 @@ func newEnv(t testing.TB, open func(t testing.TB) idproof.Store, edit ...func(*h
 	engine := &proofing.Engine{Store: st, Keyring: kr, Connectors: connector.NewRegistry(sandbox.Type(), native.Type()).WithNetwork(true),
 		Signer: signer, Clock: clock, Blobs: buckets.Resolve, PublicURL: cfg.PublicURL, ServerPublicKey: keys.PublicKey()}
 	ad.ValidateConfig = engine.ValidateConfig
+	page := capture.New(capture.Deps{Session: st.Session, Clock: clock, PublicURL: cfg.PublicURL,
+		Settings: func(ctx context.Context, _, communityID string) (capture.Settings, error) {
+			return capture.LoadSettings(ctx, st, communityID)
+		}, UploadOrigins: capture.BucketOrigins(buckets.Resolve)})
 	srv.Config.Handler = httpapi.New(cfg, httpapi.Deps{Store: st, Keys: keys, Admin: ad, Clock: clock,
-		Connectors: engine.Connectors, Engine: engine, Signer: signer, Buckets: buckets, LocalBlob: localBlob.Handler()})
+		Connectors: engine.Connectors, Engine: engine, Signer: signer, Buckets: buckets, LocalBlob: localBlob.Handler(), Capture: page})
 	srv.Start()
 	t.Cleanup(srv.Close)
 

@@ -28,6 +28,11 @@ func (s *Server) adapt(rt route) http.Handler {
 			limit = rt.maxBody
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		if rt.class == session || rt.class == sessionOrLicense {
+			// Before anything can fail: a page of another origin must be
+			// able to read the error too.
+			s.allowCORS(w, r, r.PathValue("sessionId"))
+		}
 		c, err := s.authenticate(r, rt.class)
 		if err == nil {
 			ctx := context.WithValue(r.Context(), callerKey, c)

@@ -65,6 +65,18 @@ func (s *Server) routes() []route {
 		// It enforces its own object size limit, so the API's body limit is lifted.
 		{pattern: "/blob/", class: public, handle: s.serveLocalBlob, maxBody: 1 << 40},
 
+		// The hosted capture flow: the page at each session's URL, its
+		// assets, and what the page asks of its own server besides the API.
+		{pattern: "GET /idproofing/session/{sessionId}", class: public, handle: s.capturePage},
+		{pattern: "GET /idproofing/session/{sessionId}/qr.svg", class: public, handle: s.captureQR},
+		{pattern: "GET /idproofing/session/{sessionId}/status", class: public, handle: s.captureStatus},
+		{pattern: "GET /idproofing/assets/{path...}", class: public, handle: s.captureAsset},
+		// Preflight of relying parties' own capture pages (CORS, per community).
+		{pattern: "OPTIONS /proofingsession/{sessionId}", class: public, handle: s.preflight},
+		{pattern: "OPTIONS /proofingsession/{sessionId}/{rest...}", class: public, handle: s.preflight},
+		{pattern: "OPTIONS /presignedurls/{sessionId}", class: public, handle: s.preflight},
+		{pattern: "OPTIONS /proofingtemplates/{sessionId}", class: public, handle: s.preflight},
+
 		// Signed results.
 		{pattern: "GET /.well-known/jwks.json", class: public, handle: s.jwks},
 
@@ -89,6 +101,8 @@ func (s *Server) routes() []route {
 		{pattern: "GET /admin/dvcs/tenant/{tenantId}/community/{communityId}", class: system, handle: s.adminDVCs},
 		{pattern: "GET /admin/dvcs/{dvcID}", class: system, handle: s.adminDVC},
 		{pattern: "DELETE /admin/dvcs/{dvcID}", class: system, handle: s.adminDeleteDVC},
+		{pattern: "GET /admin/capture/tenant/{tenantId}/community/{communityId}", class: system, handle: s.adminCaptureSettings},
+		{pattern: "PUT /admin/capture/tenant/{tenantId}/community/{communityId}", class: system, handle: s.adminPutCaptureSettings},
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/idproof/idproof"
 	"github.com/idproof/idproof/admin"
 	"github.com/idproof/idproof/blob"
+	"github.com/idproof/idproof/capture"
 	"github.com/idproof/idproof/connector"
 	"github.com/idproof/idproof/proofing"
 	"github.com/idproof/idproof/signing"
@@ -53,6 +54,7 @@ type Server struct {
 	buckets    *blob.Resolver
 	localBlob  http.Handler
 	signer     *signing.Signer
+	capture    *capture.Handler
 	handler    http.Handler
 }
 
@@ -73,6 +75,8 @@ type Deps struct {
 	Buckets *blob.Resolver
 	// LocalBlob serves the local bucket's presigned URLs under /blob/.
 	LocalBlob http.Handler
+	// Capture serves the hosted capture page at the session URLs.
+	Capture *capture.Handler
 }
 
 // New builds the Server and its routes.
@@ -90,7 +94,7 @@ func New(cfg Config, d Deps) *Server {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, store: d.Store, keys: d.Keys, admin: d.Admin, clock: d.Clock, log: d.Logger, connectors: d.Connectors, engine: d.Engine, signer: d.Signer, buckets: d.Buckets, localBlob: d.LocalBlob}
+	s := &Server{cfg: cfg, store: d.Store, keys: d.Keys, admin: d.Admin, clock: d.Clock, log: d.Logger, connectors: d.Connectors, engine: d.Engine, signer: d.Signer, buckets: d.Buckets, localBlob: d.LocalBlob, capture: d.Capture}
 	s.handler = s.middleware(s.mux())
 	return s
 }

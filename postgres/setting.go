@@ -38,3 +38,12 @@ func (s *Store) PutSettingIfAbsent(ctx context.Context, key string, value []byte
 	}
 	return fromBlob(stored), nil
 }
+
+// PutSetting stores value under key, replacing any value there.
+func (s *Store) PutSetting(ctx context.Context, key string, value []byte) error {
+	if _, err := s.pool.Exec(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, blob(value)); err != nil {
+		return fmt.Errorf("put setting: %w", err)
+	}
+	return nil
+}

@@ -36,3 +36,12 @@ func (s *Store) PutSettingIfAbsent(ctx context.Context, key string, value []byte
 	}
 	return fromBlob(stored), nil
 }
+
+// PutSetting stores value under key, replacing any value there.
+func (s *Store) PutSetting(ctx context.Context, key string, value []byte) error {
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, blob(value)); err != nil {
+		return fmt.Errorf("put setting: %w", err)
+	}
+	return nil
+}

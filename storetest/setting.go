@@ -29,6 +29,17 @@ var settingTests = []test{
 		must(t, "PutSettingIfAbsent other key", err)
 		check(t, "PutSettingIfAbsent other key", got, []byte("x"))
 	}},
+	{"Put", func(t *testing.T, s idproof.Store) {
+		ctx := t.Context()
+		must(t, "PutSetting", s.PutSetting(ctx, "capture/c1", []byte("one")))
+		must(t, "PutSetting replace", s.PutSetting(ctx, "capture/c1", []byte{0, 'b'}))
+		got, err := s.Setting(ctx, "capture/c1")
+		must(t, "Setting", err)
+		check(t, "Setting after replace", got, []byte{0, 'b'})
+		got, err = s.PutSettingIfAbsent(ctx, "capture/c1", []byte("ignored"))
+		must(t, "PutSettingIfAbsent after PutSetting", err)
+		check(t, "PutSettingIfAbsent after PutSetting", got, []byte{0, 'b'})
+	}},
 	{"Concurrent", func(t *testing.T, s idproof.Store) {
 		const n = 8
 		var (

@@ -18,6 +18,7 @@ import (
 	"github.com/idproof/idproof/admin"
 	"github.com/idproof/idproof/blob"
 	"github.com/idproof/idproof/blob/local"
+	"github.com/idproof/idproof/capture"
 	"github.com/idproof/idproof/connector"
 	"github.com/idproof/idproof/connector/authenticid"
 	"github.com/idproof/idproof/connector/microblink"
@@ -111,11 +112,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Blobs: buckets.Resolve, PublicURL: base, ServerPublicKey: keys.PublicKey(), Log: log,
 	}
 	b.admin.ValidateConfig = engine.ValidateConfig
+	page := capture.New(capture.Deps{
+		Session: b.store.Session,
+		Settings: func(ctx context.Context, _, communityID string) (capture.Settings, error) {
+			return capture.LoadSettings(ctx, b.store, communityID)
+		},
+		UploadOrigins: capture.BucketOrigins(buckets.Resolve), PublicURL: base, Logger: log,
+	})
 	api := httpapi.New(httpapi.Config{
 		PublicURL: base, AllowedTimeSpan: *span, MaxBodyBytes: *maxBody,
 		LegacyAuth: *legacy, ECDSAHelper: *helper, Version: version(),
 	}, httpapi.Deps{Store: b.store, Keys: keys, Admin: b.admin, Clock: idproof.SystemClock{}, Logger: log,
-		Connectors: engine.Connectors, Engine: engine, Signer: signer, Buckets: buckets, LocalBlob: localBlob.Handler()})
+		Connectors: engine.Connectors, Engine: engine, Signer: signer, Buckets: buckets, LocalBlob: localBlob.Handler(), Capture: page})
 
 	// Bootstrap before announcing the address: whoever waits for that line
 	// may use the credentials at once.
