@@ -19,7 +19,6 @@ package capture
 import (
 	"context"
 	"log/slog"
-	"time"
 
 	"github.com/idproof/idproof"
 )
@@ -89,6 +88,3 @@ func (h *Handler) effectiveStatus(s *idproof.Session) idproof.SessionStatus {
 func (h *Handler) sessionURL(id string) string {
 	return h.d.PublicURL + "/idproofing/session/" + id
 }
-
-// now is the handler's clock, for tests.
-func (h *Handler) now() time.Time { return h.d.Clock.Now() }
