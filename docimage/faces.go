@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"image"
 	"math"
-	"sort"
 	"sync"
 
 	pigo "github.com/esimov/pigo/core"
@@ -28,47 +27,68 @@ var classifier = sync.OnceValue(func() *pigo.Pigo {
 
 // Face detection parameters.
 const (
-	// FaceSide is the long side of the copy faces are searched in. A face
-	// that matters (the selfie, or the portrait on a card that fills the
-	// frame) is then still ≥ 40 px, well within the cascade's range, and
-	// the cascade's cost does not grow with the camera's pixel count.
-	FaceSide = 640
-
 	// MinFaceFraction is the smallest face searched for, as a fraction of
-	// the image's short side. The face in the portrait of an ID-1 card that
-	// fills the frame spans roughly a quarter to two fifths of the short
-	// side, and a selfie face more; the small "ghost" portrait printed on
-	// many licences, faces in the background of a selfie and face-like
-	// texture are smaller and are not what the one-face rule is about.
+	// the short side of the region searched (the image, or the document
+	// for FacesIn). The face in the portrait of an ID-1 card spans roughly
+	// a quarter to two fifths of the card's short side, and a selfie face
+	// more; faces in the background of a selfie and face-like texture are
+	// smaller and are not what the one-face rule is about.
 	MinFaceFraction = 0.1
 
-	// FaceScore is the least clustered cascade score (the sum of the
-	// scores of the overlapping windows that make up one detection) that
-	// counts as a face. With the parameters below, the pigo sample portrait
-	// scores 42 when its face is just at the minimum size and 165–430 from
-	// 1.1× that size up to filling the image, alone, side by side or as the
-	// portrait of a synthetic card. The strongest non-faces measured were
-	// the same portrait upside down (8.5), small abstract and colour-map
-	// pictures (2.6–5.7) and the portrait with its eyes painted over (0.5);
-	// blank, gradient, noise, barcode and synthetic card images without a
-	// face give no detection at all. 20 is more than twice the strongest
-	// non-face and half the weakest face measured at a relevant size.
-	// Faces of 20 px, the cascade's smallest window, in a 150×103 video
-	// still score 8–18 and are missed; the faces this package is for are
-	// several times larger.
+	// MinFacePixels is the smallest face, in pixels of the image, that is
+	// searched for at all, whatever the image's size: the portrait of an
+	// ID-1 card about 100 px wide. Portrait faces from 20 px up were all
+	// found, clean, aged, under a hologram or a guilloche, and 18 of 20
+	// from 16 to 19 px (TestFaceDetectionSize); below that the cascade
+	// cannot tell a face from texture.
+	MinFacePixels = 20
+
+	// FaceScore is the least score (see Face.Score) that counts as a face.
+	// On the portrait families of TestPortraitFamilies the faces found
+	// score from 35 (a 240 px page whose portrait is aged to a fifth of
+	// its contrast under a hologram, as a JPEG at quality 50) up to 500;
+	// the pictures without a face (blank photo boxes, text, seals and
+	// security patterns, cartoon animals on a card, the portrait upside
+	// down) leave no candidate above 5.2. 20 is four times that and below
+	// the weakest face by a good margin.
 	FaceScore = 20
 
-	minFacePx   = 20 // the cascade's own smallest useful window
-	faceShift   = 0.1
-	faceScale   = 1.1
+	// faceBand is the smallest window, in pixels of a pyramid level, that
+	// the cascade is run with; each level covers windows from faceBand to
+	// levelStep times that, so every face is searched for at 32–45 px, on
+	// a copy averaged down to that size. Averaging is what makes detection
+	// robust: the cascade compares single pixels, and on a larger copy
+	// those pixels land on film grain, on the lines of a laser-engraved or
+	// screened portrait and on the line work of holograms and guilloches
+	// printed over the photo, instead of on the face. Windows from 48 or
+	// 64 px found 5 or 4 of the 6 line-screened portraits, which 32 px
+	// windows all find; windows near the cascade's smallest, 20 px, leave
+	// it too few pixels to compare.
+	faceBand = 32
+
+	// levelStep is the ratio of the sizes of successive pyramid levels,
+	// and so of the largest and smallest window tried on one level.
+	levelStep = 1.4142
+
+	// maxEnlarge bounds how much a small image is enlarged so that its
+	// smallest face reaches faceBand: a 20 px face is searched for at 32.
+	maxEnlarge = 2
+
+	faceShift   = 0.1 // window step, as a fraction of the window
+	faceScale   = 1.1 // ratio of successive window sizes
 	faceCluster = 0.2 // intersection over union that merges windows
 )
 
 // Face is a detected face, in the coordinates of the image passed to Faces.
 type Face struct {
-	X, Y  int     // centre
-	Size  int     // side of the square around the face
-	Score float32 // clustered cascade score, ≥ FaceScore
+	X, Y int // centre
+	// Size is the side of the square around the face: from the eyebrows
+	// to the chin, and cheek to cheek; the eye centres are about a third
+	// of it apart.
+	Size int
+	// Score is the detection's strength: the summed cascade output of the
+	// overlapping windows that make up the detection, ≥ FaceScore.
+	Score float32
 }
 
 // Rect returns the square around the face.
@@ -76,84 +96,54 @@ func (f Face) Rect() image.Rectangle {
 	return image.Rect(f.X-f.Size/2, f.Y-f.Size/2, f.X-f.Size/2+f.Size, f.Y-f.Size/2+f.Size)
 }
 
-// Faces returns the upright frontal faces in img, strongest first.
+// Faces returns the upright frontal faces in img of at least
+// MinFaceFraction of its short side, strongest first.
 func Faces(img image.Image) []Face {
-	clusters, scale := detect(img)
-	var kept []pigo.Detection
-	for _, d := range clusters {
-		if d.Q >= FaceScore {
-			kept = append(kept, d)
-		}
+	return FacesIn(img, img.Bounds())
+}
+
+// FacesIn is Faces restricted to the part r of img, such as the document
+// that Measure located (Quality.Document): the smallest face searched for
+// is then a fraction of the document rather than of the photo, so the
+// portrait of a card that fills a third of the frame is still found.
+// Faces are reported in img's coordinates.
+func FacesIn(img image.Image, r image.Rectangle) []Face {
+	r = r.Intersect(img.Bounds())
+	if r.Empty() {
+		return nil
 	}
-	kept = dropNested(kept)
-	origin := img.Bounds().Min
-	faces := make([]Face, 0, len(kept))
-	for _, d := range kept {
-		faces = append(faces, Face{
-			X:     origin.X + int(math.Round((float64(d.Col)+0.5)*scale)),
-			Y:     origin.Y + int(math.Round((float64(d.Row)+0.5)*scale)),
-			Size:  int(math.Round(float64(d.Scale) * scale)),
-			Score: d.Q,
+	var out []Face
+	for _, d := range scanFaces(img, r) {
+		if d.q < FaceScore {
+			continue
+		}
+		out = append(out, Face{
+			X:     r.Min.X + int(math.Round(d.x)),
+			Y:     r.Min.Y + int(math.Round(d.y)),
+			Size:  max(1, int(math.Round(d.size))),
+			Score: d.q,
 		})
-	}
-	return faces
-}
-
-// detect runs the cascade on the working copy of img and returns the
-// clustered detections, in working coordinates, and the factor from those
-// to img's.
-func detect(img image.Image) ([]pigo.Detection, float64) {
-	b := img.Bounds()
-	if b.Dx() <= 0 || b.Dy() <= 0 {
-		return nil, 1
-	}
-	p := working(img, FaceSide, false)
-	gray := p.gray()
-	pix := make([]uint8, len(gray))
-	for i, v := range gray {
-		pix[i] = uint8(v + 0.5)
-	}
-	short := min(p.w, p.h)
-	params := pigo.CascadeParams{
-		MinSize:     max(minFacePx, int(MinFaceFraction*float64(short))),
-		MaxSize:     short,
-		ShiftFactor: faceShift,
-		ScaleFactor: faceScale,
-		ImageParams: pigo.ImageParams{Pixels: pix, Rows: p.h, Cols: p.w, Dim: p.w},
-	}
-	scale := float64(b.Dx()) / float64(p.w)
-	if params.MinSize > params.MaxSize {
-		return nil, scale
-	}
-	pg := classifier()
-	return pg.ClusterDetections(pg.RunCascade(params, 0), faceCluster), scale
-}
-
-// dropNested removes detections whose centre lies inside a stronger one.
-// Clustering by overlap merges windows of similar size; a face also fires
-// windows of quite different sizes (the eyes-and-nose region, the head
-// with hair) that overlap too little to merge but are the same face.
-func dropNested(dets []pigo.Detection) []pigo.Detection {
-	sort.Slice(dets, func(i, j int) bool { return dets[i].Q > dets[j].Q })
-	var out []pigo.Detection
-	for _, d := range dets {
-		inside := false
-		for _, k := range out {
-			if abs(d.Row-k.Row) <= k.Scale/2 && abs(d.Col-k.Col) <= k.Scale/2 {
-				inside = true
-				break
-			}
-		}
-		if !inside {
-			out = append(out, d)
-		}
 	}
 	return out
 }
 
-func abs(x int) int {
-	if x < 0 {
-		return -x
+// Portrait returns the largest face in faces, the portrait of a document,
+// and how many faces are comparable to it: at least two thirds of its
+// size, itself included. A licence or passport may repeat the portrait as
+// a "ghost image" at a third to a half of its size, which is not a second
+// person; a second face of similar size is.
+func Portrait(faces []Face) (Face, int) {
+	var best Face
+	for _, f := range faces {
+		if f.Size > best.Size {
+			best = f
+		}
 	}
-	return x
+	n := 0
+	for _, f := range faces {
+		if 3*f.Size >= 2*best.Size {
+			n++
+		}
+	}
+	return best, n
 }

@@ -1,8 +1,9 @@
 // Package docimage measures what the built-in verifier needs to know about a
-// document photo or a selfie before trusting it: whether it is large, sharp
-// and free of glare enough to be read (Measure, Thresholds), how many faces it
-// shows (Faces), and whether the back of a driver's license carries a PDF417
-// symbol at all (HasPDF417).
+// document photo or a selfie before trusting it: where the document lies in
+// the picture, whether it is sharp and free of glare, and whether what is
+// read from it (the MRZ, the portrait) is large enough (Measure, Features,
+// Thresholds); which faces it shows (Faces, FacesIn, Portrait); and whether
+// the back of a driver's license carries a PDF417 symbol at all (HasPDF417).
 //
 // Images arrive already checked and normalised by package imagecheck (JPEG or
 // PNG, upright, at most 8000 px a side and 24 MP), so the functions here
@@ -122,7 +123,13 @@ func fitLong(w, h, long int) (int, int) {
 // small highlight still contributes in proportion to its area. Rows are
 // streamed, so the full-resolution image is never converted as a whole.
 func shrink(img image.Image, ow, oh int) *rgbPlanes {
-	rs := newRaster(img)
+	return shrinkRect(img, img.Bounds(), ow, oh)
+}
+
+// shrinkRect is shrink of the part r of img, which must lie within its
+// bounds.
+func shrinkRect(img image.Image, r image.Rectangle, ow, oh int) *rgbPlanes {
+	rs := raster{img: img, b: r}
 	w, h := rs.b.Dx(), rs.b.Dy()
 	out := newPlanes(ow, oh)
 	col := make([]int, w)
@@ -163,7 +170,8 @@ func shrink(img image.Image, ow, oh int) *rgbPlanes {
 }
 
 // enlarge resamples p up to ow×oh bilinearly. Nearest-neighbour copies would
-// add hard pixel steps that read as sharpness; bilinear adds none.
+// add hard pixel steps, which the face cascade's pixel comparisons would
+// read as detail; bilinear adds none.
 func enlarge(p *rgbPlanes, ow, oh int) *rgbPlanes {
 	out := newPlanes(ow, oh)
 	xs := make([]int, ow)
@@ -202,17 +210,20 @@ func split(f float64, n int) (int, float32) {
 	return i, float32(f - float64(i))
 }
 
-// working returns img resampled so that its long side is long pixels. When
-// grow is false a smaller image is kept at its own size.
-func working(img image.Image, long int, grow bool) *rgbPlanes {
+// working returns img reduced so that its long side is at most long
+// pixels; a smaller image is kept at its own size.
+func working(img image.Image, long int) *rgbPlanes {
 	w, h := img.Bounds().Dx(), img.Bounds().Dy()
 	ow, oh := fitLong(w, h, long)
-	if ow <= w && oh <= h {
-		return shrink(img, ow, oh)
+	if ow > w || oh > h {
+		ow, oh = w, h
 	}
-	native := shrink(img, w, h)
-	if !grow {
-		return native
+	return shrink(img, ow, oh)
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
 	}
-	return enlarge(native, ow, oh)
+	return x
 }
