@@ -24,12 +24,15 @@ type Check struct {
 	// Part names the session check (document_liveness_front, ...) a
 	// connector's detail check belongs to: the side it was made on. It is
 	// empty on the session checks themselves.
-	Part      string   `json:"part,omitempty"`
-	Score     *float64 `json:"score,omitempty"`
-	Reason    string   `json:"reason,omitempty"` // an IDV00nn code
-	Message   string   `json:"message,omitempty"`
-	Connector string   `json:"connector"`
-	Version   string   `json:"version,omitempty"`
+	Part    string   `json:"part,omitempty"`
+	Score   *float64 `json:"score,omitempty"`
+	Reason  string   `json:"reason,omitempty"` // an IDV00nn code
+	Message string   `json:"message,omitempty"`
+	// Details are the measures the check was decided on (sharpness,
+	// glare, read confidence, face size...), so an integrator can see why.
+	Details   map[string]float64 `json:"details,omitempty"`
+	Connector string             `json:"connector"`
+	Version   string             `json:"version,omitempty"`
 }
 
 // DocumentData is what a verification extracted from the document. It is

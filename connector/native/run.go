@@ -50,16 +50,16 @@ func (r *run) checkSides(ctx context.Context) {
 	r.client, clientBack = clientData(r.ev.Extracted)
 	front, back, selfie := r.img("document_front_image"), r.img("document_back_image"), r.img("selfie_liveness_image")
 
+	// Each side is measured first: its resolution is judged by the size of
+	// what is read on it (the MRZ's characters, the portrait), found next.
+	fs, bs := r.measure(front, &r.front), r.measure(back, &r.back)
 	if front == nil {
 		r.front = append(r.front, check("native.front_image", idproof.CheckNotPerformed, "IDV0016", "no front image"))
 	} else {
-		r.front = append(r.front, r.quality("native.front_quality", front), r.faces("native.front_face", front, "the document front"))
-	}
-	if back != nil {
-		r.back = append(r.back, r.quality("native.back_quality", back))
+		r.front = append(r.front, r.portrait(fs))
 	}
 	if selfie != nil {
-		r.selfie = append(r.selfie, r.qualityWith("native.selfie_quality", selfie, selfieThresholds), r.faces("native.selfie_face", selfie, "the selfie"))
+		r.selfie = append(r.selfie, r.selfieQuality(selfie), r.faces("native.selfie_face", selfie, "the selfie"))
 	} else {
 		r.selfie = append(r.selfie, check("native.selfie_image", idproof.CheckNotPerformed, "IDV0016", "no selfie image"))
 	}
@@ -68,7 +68,7 @@ func (r *run) checkSides(ctx context.Context) {
 	}
 	// A zone is read from whichever side carries it and its check is filed
 	// under that side, so that it counts whichever sides were asked for.
-	frontSide, backSide := sideImage{front, &r.front}, sideImage{back, &r.back}
+	frontSide, backSide := fs, bs
 	switch r.ev.DocumentType {
 	case idproof.DocPassport:
 		// The data page is the front; one filed as the back is read too.
@@ -91,53 +91,16 @@ func (r *run) checkSides(ctx context.Context) {
 			r.back = append(r.back, r.barcodeChecks(back, clientBack)...)
 		}
 	}
+	// The quality checks go first in their side's list, where people look.
+	if front != nil {
+		r.front = append([]idproof.Check{r.quality("native.front_quality", fs)}, r.front...)
+	}
+	if back != nil {
+		r.back = append([]idproof.Check{r.quality("native.back_quality", bs)}, r.back...)
+	}
 	r.clientMRZCheck(clientBack)
 	r.crossChecks()
 	r.dateChecks()
-}
-
-// selfieThresholds are looser than a document's: a face photo has far less
-// fine detail than printed text (a sharp portrait measures about 7 where a
-// sharp card measures over 1500), and skin highlights are not glare on a
-// laminate.
-var selfieThresholds = docimage.Thresholds{MinShortSide: 240, MinSharpness: 2, MaxGlare: 0.15}
-
-// quality checks a document side's resolution, sharpness and glare.
-func (r *run) quality(name string, img image.Image) idproof.Check {
-	return r.qualityWith(name, img, r.c.thresholds)
-}
-
-func (r *run) qualityWith(name string, img image.Image, t docimage.Thresholds) idproof.Check {
-	q := docimage.Measure(img)
-	problems := t.Check(q)
-	if len(problems) == 0 {
-		return check(name, idproof.CheckPass, "", fmt.Sprintf("%dx%d, sharpness %.0f, glare %.3f", q.Width, q.Height, q.Sharpness, q.Glare))
-	}
-	r.retryable = true
-	msgs := make([]string, len(problems))
-	for i, p := range problems {
-		msgs[i] = p.Message
-	}
-	return check(name, idproof.CheckFail, "IDV0041", strings.Join(msgs, "; "))
-}
-
-// faces requires exactly one face.
-func (r *run) faces(name string, img image.Image, where string) idproof.Check {
-	switch n := len(docimage.Faces(img)); {
-	case n == 1:
-		return check(name, idproof.CheckPass, "", "one face on "+where)
-	case n == 0:
-		r.retryable = true
-		return check(name, idproof.CheckFail, "IDV0042", "no face found on "+where)
-	default:
-		return check(name, idproof.CheckFail, "IDV0043", fmt.Sprintf("%d faces found on %s; exactly one is expected", n, where))
-	}
-}
-
-// sideImage is the image of one side and the detail checks of that side.
-type sideImage struct {
-	img    image.Image
-	checks *[]idproof.Check
 }
 
 // readMRZ reads the MRZ from the first side whose image has one, files the
@@ -145,15 +108,17 @@ type sideImage struct {
 // Only a zone whose check digits hold is kept as a source for other checks:
 // one that fails them is either forged or misread, and either way says
 // nothing about the holder.
-func (r *run) readMRZ(sides ...sideImage) bool {
+func (r *run) readMRZ(sides ...*sideImage) bool {
 	for _, sd := range sides {
-		if sd.img == nil {
+		if sd == nil || sd.img == nil {
 			continue
 		}
 		reading, err := mrzread.Read(sd.img)
 		if err != nil {
 			continue
 		}
+		// Found, read well or not: its print size judges the resolution.
+		sd.q.Features.MRZCharHeight = docimage.MRZCharHeight(reading.Box, len(reading.Lines[0]))
 		res, err := mrz.ParseAt(strings.Join(reading.Lines, "\n"), r.now)
 		if err != nil {
 			continue
@@ -174,6 +139,7 @@ func (r *run) readMRZ(sides ...sideImage) bool {
 			r.imageMRZ = res
 			c = check("native.mrz", idproof.CheckPass, "", fmt.Sprintf("%s MRZ read from the image; every check digit is valid", res.Format))
 		}
+		c.Details = map[string]float64{"readConfidence": lowest(reading.Confidence), "mrzCharHeight": sd.q.Features.MRZCharHeight}
 		*sd.checks = append(*sd.checks, c)
 		return true
 	}
