@@ -77,27 +77,45 @@ const (
 	shiftY = 2
 )
 
-// cellReader holds the buffers for classifying cells.
+// cellReader holds the buffers for classifying cells, sampled through the
+// frame's map from the ink plane of the working image.
 type cellReader struct {
 	ink  glyph.Plane
+	m    glyph.Affine
 	ts   []template
 	ext  []float32
 	win  []float32
 	cols int
 }
 
-func newCellReader(ink glyph.Plane) *cellReader {
+func newCellReader(ink glyph.Plane, m glyph.Affine) *cellReader {
 	cols := glyph.W + 2*shiftX
 	return &cellReader{
 		ink:  ink,
+		m:    m,
 		ext:  make([]float32, cols*(glyph.H+2*shiftY)),
 		win:  make([]float32, glyph.N),
 		cols: cols,
 	}
 }
 
-// readLine classifies every cell of l and returns the text and the score of
-// each character: the correlation with its best template, from 0 to 1.
+// scores holds a cell's correlation with each template, in the order of
+// alphabet, from 0 to 1.
+type scores [nChars]float32
+
+// best returns the index and score of the best template in s.
+func (s *scores) best(allowed set) (int, float32) {
+	bi, bs := -1, float32(-1)
+	for i, v := range s {
+		if allowed.has(i) && v > bs {
+			bi, bs = i, v
+		}
+	}
+	return bi, bs
+}
+
+// readLine scores every cell of l against every template and returns the
+// scores of each cell at the vertical offset chosen for it.
 //
 // Every cell is scored at each vertical offset, and the offsets are then
 // chosen for the whole line at once (Viterbi), with a cost for each change
@@ -105,24 +123,49 @@ func newCellReader(ink glyph.Plane) *cellReader {
 // a bent page) but never jumps for one character. Letting each cell pick its
 // own offset would erase the one difference between OCR-B's 0 and O that
 // survives at small sizes, the taller digit.
-func (r *cellReader) readLine(l line) (string, []float64) {
+func (r *cellReader) readLine(l line) []scores {
+	m := r.m
+	baseAt := l.baseAt
+	if l.stretch != 0 && l.stretch != 1 {
+		// Sample a frame stretched vertically about the baseline at the
+		// first cell: its rows are stretch apart in this frame.
+		s, b0 := l.stretch, l.base
+		m = compose(r.m, glyph.Affine{1, 0, 0, 0, s, b0 - s*b0})
+		baseAt = func(x float64) float64 { return b0 + (l.baseAt(x)-b0)/s }
+	}
 	const (
 		ndy     = 2*shiftY + 1
 		penalty = 0.05 // per row of change between neighbouring cells
 	)
-	r.ts = templatesFor(l.p)
-	chars := make([][ndy]byte, l.n)
-	scores := make([][ndy]float64, l.n)
+	cells := make([][ndy]scores, l.n)
+	top := make([][ndy]float64, l.n)
+	var centre scores
 	for k := range l.n {
-		cx := l.a + float64(k)*l.p
-		r.ink.Cell(r.ext, cx, l.baseAt(cx), l.p, shiftX, shiftY)
+		cx, p := l.cell(k)
+		r.ts = templatesFor(p)
+		r.ink.CellAt(r.ext, m, cx, baseAt(cx), p, shiftX, shiftY)
+		// Every template is matched at the predicted position and a
+		// whole step off it either way; only the closest few, among which
+		// are the character and its rivals, at every shift. The others
+		// keep the best of those scores, which is as much as they need to
+		// lose.
+		clear(centre[:])
+		for _, d := range [...][2]int{{shiftX, shiftY}, {0, shiftY}, {2 * shiftX, shiftY}, {shiftX, 0}, {shiftX, 2 * shiftY}} {
+			r.classify(d[0], d[1], allTemplates, &centre)
+		}
+		cand := shortlist(&centre)
 		for dy := range ndy {
-			chars[k][dy], scores[k][dy] = r.classify(dy)
+			cells[k][dy] = centre
+			for dx := 0; dx <= 2*shiftX; dx++ {
+				r.classify(dx, dy, cand, &cells[k][dy])
+			}
+			_, b := cells[k][dy].best(anyChar)
+			top[k][dy] = float64(b)
 		}
 	}
 	acc := make([][ndy]float64, l.n)
 	from := make([][ndy]int, l.n)
-	acc[0] = scores[0]
+	acc[0] = top[0]
 	for k := 1; k < l.n; k++ {
 		for d := range ndy {
 			best := math.Inf(-1)
@@ -132,7 +175,7 @@ func (r *cellReader) readLine(l line) (string, []float64) {
 					best, from[k][d] = v, e
 				}
 			}
-			acc[k][d] = best + scores[k][d]
+			acc[k][d] = best + top[k][d]
 		}
 	}
 	d := 0
@@ -141,45 +184,60 @@ func (r *cellReader) readLine(l line) (string, []float64) {
 			d = e
 		}
 	}
-	text := make([]byte, l.n)
-	out := make([]float64, l.n)
+	out := make([]scores, l.n)
 	for k := l.n - 1; k >= 0; k-- {
-		text[k], out[k] = chars[k][d], scores[k][d]
+		out[k] = cells[k][d]
 		d = from[k][d]
 	}
-	return string(text), out
+	return out
 }
 
-// classify returns the template that best matches the sampled cell at
-// vertical offset dy and any allowed horizontal shift. A cell without
-// contrast scores 0.
-func (r *cellReader) classify(dy int) (byte, float64) {
-	best, char := float32(0), byte('<')
-	for dx := 0; dx <= 2*shiftX; dx++ {
-		glyph.Window(r.win, r.ext, r.cols, dx, dy)
-		var sum, ss float32
-		for _, v := range r.win {
-			sum += v
-		}
-		mean := sum / glyph.N
-		for _, v := range r.win {
-			d := v - mean
-			ss += d * d
-		}
-		// Paper with sensor noise has a deviation of a few levels per
-		// value; real strokes give hundreds.
-		if ss < glyph.N*16 {
+// allTemplates is the set of every template.
+var allTemplates = anyChar
+
+// shortlistSize is how many templates are tried at every shift. The
+// characters OCR-B's glyphs are confused with come in groups of up to
+// seven (0 O D Q U C G; 8 B 3 S 6 9 E).
+const shortlistSize = 10
+
+// shortlist returns the shortlistSize best-scoring templates.
+func shortlist(s *scores) set {
+	var out set
+	for range shortlistSize {
+		k, _ := s.best(anyChar &^ out)
+		out |= 1 << k
+	}
+	return out
+}
+
+// classify matches the sampled cell at shift (dx, dy) against the templates
+// in which and raises each one's score in out to its correlation there. A
+// window without contrast matches nothing.
+func (r *cellReader) classify(dx, dy int, which set, out *scores) {
+	glyph.Window(r.win, r.ext, r.cols, dx, dy)
+	var sum, ss float32
+	for _, v := range r.win {
+		sum += v
+	}
+	mean := sum / glyph.N
+	for _, v := range r.win {
+		d := v - mean
+		ss += d * d
+	}
+	// Paper with sensor noise has a deviation of a few levels per value;
+	// real strokes give hundreds.
+	if ss < glyph.N*16 {
+		return
+	}
+	inv := 1 / float32(math.Sqrt(float64(ss)))
+	for i := range r.ts {
+		if !which.has(i) {
 			continue
 		}
-		inv := 1 / float32(math.Sqrt(float64(ss)))
-		for i := range r.ts {
-			t := &r.ts[i]
-			if s := dot(r.win, t.v[:]) * inv; s > best {
-				best, char = s, t.char
-			}
+		if s := dot(r.win, r.ts[i].v[:]) * inv; s > out[i] {
+			out[i] = s
 		}
 	}
-	return char, float64(best)
 }
 
 // dot unrolls by four.

@@ -3,7 +3,18 @@ package mrzread
 import (
 	"image"
 	"image/color"
+
+	"github.com/idproof/idproof/mrzread/internal/glyph"
 )
+
+// ink returns the image as a glyph plane, ink bright on dark paper.
+func (g gray) ink() glyph.Plane {
+	p := glyph.Plane{Pix: make([]uint8, len(g.pix)), Stride: g.w, W: g.w, H: g.h}
+	for i, v := range g.pix {
+		p.Pix[i] = 255 - v
+	}
+	return p
+}
 
 // toGray converts img to luminance, averaging f×f blocks when f > 1. The
 // common decoder outputs are read directly; other types go through the

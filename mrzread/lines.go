@@ -6,18 +6,29 @@ import (
 	"slices"
 )
 
-// line is a row of monospaced characters that could be an MRZ line: n cells
-// of pitch p, the first centred at x = a, on a baseline through (a, base)
-// with the given slope.
+// line is a row of monospaced characters that could be an MRZ line: n cells,
+// cell k centred at x = a + p·k + c·k² (the pitch p at the first cell
+// changes steadily along a line photographed at an angle), on a baseline
+// through (a, base) with the given slope.
 type line struct {
-	n        int
-	a, p     float64
+	n       int
+	a, p, c float64
+	// stretch is the height of the characters relative to OCR-B's at
+	// pitch p (0 meaning 1): more or less than 1 where a photograph taken
+	// at an angle foreshortens the print in one direction only.
+	stretch  float64
 	base     float64
 	slope    float64
 	x0, x1   int     // horizontal extent of the ink
 	capH     float64 // height of the tallest glyphs
 	comps    int     // components that support the fit
 	inlierFr float64 // fraction of narrow components on the pitch grid
+}
+
+// cell returns the centre of cell k and the pitch there.
+func (l line) cell(k int) (cx, pitch float64) {
+	fk := float64(k)
+	return l.a + fk*l.p + fk*fk*l.c, l.p + 2*fk*l.c
 }
 
 // baseAt returns the baseline's y at x.
@@ -28,6 +39,76 @@ var mrzLengths = []int{30, 36, 44}
 
 // maxSkew bounds the tilt, as a slope, that findLines corrects: about 4°.
 const maxSkew = 0.07
+
+// maxTilt is the largest tilt, in degrees, that skewDeg looks for. With
+// quarter turns it covers a document photographed at any angle within 20°
+// of a side of the picture.
+const maxTilt = 20
+
+// skewDeg estimates the tilt of the text lines among comps in a w-wide
+// region, in degrees (positive: lines fall to the right), from the angle
+// whose projection of character-sized components is sharpest. It returns 0
+// when no angle is clearly sharper than level, so that a picture without
+// level text, or with none at all, is not resampled for nothing.
+func skewDeg(comps []comp, w int) float64 {
+	var glyphs []comp
+	var hs []int
+	for _, c := range comps {
+		if ch := c.h(); ch >= 5 && ch <= 120 && c.w() <= 4*ch+2 && c.area >= 5 {
+			glyphs = append(glyphs, c)
+			hs = append(hs, ch)
+		}
+	}
+	if len(glyphs) < 12 {
+		return 0
+	}
+	slices.Sort(hs)
+	// Rows are binned to about an eighth of the typical character height:
+	// fine enough to separate lines, coarse enough to be cheap.
+	bin := max(1, hs[len(hs)/2]/8)
+	var prof []int32
+	sharpness := func(deg float64) float64 {
+		t := math.Tan(deg * math.Pi / 180)
+		off := int(math.Abs(t)*float64(w)/2) + 1
+		lo := math.MaxInt
+		for _, c := range glyphs {
+			lo = min(lo, c.y0)
+		}
+		prof = prof[:0]
+		for _, c := range glyphs {
+			q := c.h() / 4
+			d := int(math.Round(t * (c.cx() - float64(w)/2)))
+			for y := (c.y0 + q - d - lo + off) / bin; y < (c.y1-q-d-lo+off+bin-1)/bin; y++ {
+				for y >= len(prof) {
+					prof = append(prof, 0)
+				}
+				prof[y]++
+			}
+		}
+		var sum float64
+		for _, v := range prof {
+			sum += float64(v) * float64(v)
+		}
+		return sum
+	}
+	level := sharpness(0)
+	best, bestDeg := level, 0.0
+	for d := -maxTilt; d <= maxTilt; d++ {
+		if s := sharpness(float64(d)); s > best {
+			best, bestDeg = s, float64(d)
+		}
+	}
+	// Refine between the neighbouring whole degrees.
+	for _, d := range []float64{bestDeg - 0.5, bestDeg + 0.5} {
+		if s := sharpness(d); s > best {
+			best, bestDeg = s, d
+		}
+	}
+	if best < 1.15*level {
+		return 0
+	}
+	return bestDeg
+}
 
 // findLines groups character-sized components into text lines and keeps the
 // lines whose cell count fits an MRZ. w and h are the region's size.

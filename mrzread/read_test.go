@@ -164,6 +164,40 @@ func TestReadTilted(t *testing.T) {
 	}
 }
 
+// TestReadTurned reads a passport photographed on its side, upside down and
+// askew: the reading says at what angle the zone lies, encloses it, and is
+// not in doubt.
+func TestReadTurned(t *testing.T) {
+	mrztest.Require(t)
+	t.Parallel()
+	for turns, tilt := range []float64{-14, 9, 15, -7} {
+		opts := mild(16, uint64(turns))
+		opts.Tilt, opts.Turns, opts.Border = tilt, turns, 40
+		img := card(t, mrztest.TD3, face(), opts)
+		r, err := mrzread.Read(img)
+		if err != nil {
+			t.Errorf("%d° %+g°: %v", 90*turns, tilt, err)
+			continue
+		}
+		if diff := cmp.Diff(mrztest.TD3, r.Lines); diff != "" {
+			t.Errorf("%d° %+g°: lines (-want +got):\n%s", 90*turns, tilt, diff)
+		}
+		want := math.Mod(float64(90*turns)+tilt+360, 360)
+		if d := math.Abs(math.Remainder(r.Angle-want, 360)); d > 2 {
+			t.Errorf("%d° %+g°: angle %.1f°, want %g°", 90*turns, tilt, r.Angle, want)
+		}
+		if r.Doubtful() || len(r.Margins) != 2 || len(r.Margins[1]) != 44 || len(r.Margin) != 2 {
+			t.Errorf("%d° %+g°: doubt %.3f, margins %v", 90*turns, tilt, r.Doubt, r.Margin)
+		}
+		// The zone is a long thin box: along the lines when they run
+		// across the picture, along its height when they run up or down.
+		b := r.Box
+		if !b.In(img.Bounds()) || (turns%2 == 0) != (b.Dx() > b.Dy()) {
+			t.Errorf("%d° %+g°: box %v in %v", 90*turns, tilt, b, img.Bounds())
+		}
+	}
+}
+
 // TestReadUpperHalf puts the document at the top of a tall picture, where
 // only the whole-image pass finds it.
 func TestReadUpperHalf(t *testing.T) {
@@ -230,6 +264,42 @@ func BenchmarkRead(b *testing.B) {
 	mrztest.Require(b)
 	img := card(b, mrztest.TD1, face(), mrztest.Options{Width: 1600, Noise: 4, Blur: 0.6, JPEGQuality: 85})
 	b.Logf("image %v", img.Bounds())
+	benchRead(b, img)
+}
+
+// The pages of the latency comparison in docs/mrz-reading.md: a passport
+// photographed square on, then askew and upside down, and a card side
+// without a zone, which every orientation is searched for in vain.
+var benchPages = map[string]mrztest.Options{
+	"upright":     {Width: 1500, Border: 40, Noise: 5, Blur: 0.8, JPEGQuality: 85},
+	"tilted 12°":  {Width: 1500, Border: 40, Noise: 5, Blur: 0.8, JPEGQuality: 85, Tilt: 12},
+	"upside down": {Width: 1500, Border: 40, Noise: 5, Blur: 0.8, JPEGQuality: 85, Tilt: -5, Turns: 2},
+	"no zone":     {Width: 1500, Border: 40, Noise: 5, Blur: 0.8, JPEGQuality: 85},
+}
+
+func BenchmarkReadPage(b *testing.B) {
+	mrztest.Require(b)
+	for _, name := range []string{"upright", "tilted 12°", "upside down", "no zone"} {
+		lines := mrztest.TD3
+		if name == "no zone" {
+			lines = nil
+		}
+		img := card(b, lines, face(), benchPages[name])
+		b.Run(name, func(b *testing.B) {
+			if lines == nil {
+				for b.Loop() {
+					if _, err := mrzread.Read(img); err == nil {
+						b.Fatal("read a zone where there is none")
+					}
+				}
+				return
+			}
+			benchRead(b, img)
+		})
+	}
+}
+
+func benchRead(b *testing.B, img image.Image) {
 	for b.Loop() {
 		if _, err := mrzread.Read(img); err != nil {
 			b.Fatal(err)

@@ -45,7 +45,35 @@ type Options struct {
 	Seed uint64
 	// Font is the OCR-B font file; default FontPath().
 	Font string
+	// Face, when set, draws the MRZ instead of Font, scaled so that its
+	// capital height is OCR-B's at the same pitch.
+	Face *Font
+	// Ink is the colour of the MRZ print; default near-black.
+	Ink color.Color
+	// Pattern, when positive, covers the whole card, the MRZ included, with
+	// a coloured guilloche that darkens the paper by up to this many levels.
+	Pattern float64
+	// Table is the colour around the card (Border, Tilt); default dark
+	// grey, white for a scan.
+	Table color.Color
+	// Tilt turns the card by this many degrees, counter-clockwise, like
+	// Rotate, but grows the picture so that no corner is cut off.
+	Tilt float64
+	// Keystone is the perspective of a camera held not quite parallel to
+	// the card: the far (top) edge is shorter than the near one by this
+	// fraction, and one side recedes by half as much.
+	Keystone float64
+	// Light, from 0 to 1, is how uneven the lighting is: a brightness
+	// gradient across the picture, a vignette and a soft shadow.
+	Light float64
+	// Turns rotates the final picture by this many quarter turns,
+	// counter-clockwise, as a camera held sideways or upside down does.
+	Turns int
 }
+
+// ocrbCapRatio is the capital height of OCR-B over its pitch, which other
+// faces are scaled to.
+const ocrbCapRatio = 0.97
 
 // Sizes in millimetres of the three ICAO 9303 formats, keyed by MRZ line
 // length.
@@ -65,20 +93,21 @@ const pitchMM = 2.54 // 10 characters per inch
 // at the bottom in OCR-B. With no lines it draws a TD1-sized card without an
 // MRZ. Lines must be 2×44, 2×36 or 3×30 characters of the MRZ alphabet.
 func Card(lines []string, face image.Image, opts Options) (image.Image, error) {
-	path := opts.Font
-	if path == "" {
-		path = FontPath()
+	f, capRatio := opts.Face, ocrbCapRatio
+	if f == nil {
+		path := opts.Font
+		if path == "" {
+			path = FontPath()
+		}
+		if path == "" {
+			return nil, errors.New("mrztest: OCR-B font not found")
+		}
+		fr := loadCached(path)
+		if fr.err != nil {
+			return nil, fr.err
+		}
+		f, capRatio = fr.f, fr.f.CapRatio()
 	}
-	if path == "" {
-		return nil, errors.New("mrztest: OCR-B font not found")
-	}
-	fr := loadCached(path)
-	if fr.err != nil {
-		return nil, fr.err
-	}
-	fr.mu.Lock()
-	defer fr.mu.Unlock()
-	f := fr.f
 
 	n := 30
 	if len(lines) > 0 {
@@ -97,7 +126,7 @@ func Card(lines []string, face image.Image, opts Options) (image.Image, error) {
 	if capH <= 0 {
 		capH = 20
 	}
-	mm := capH / f.CapRatio() / pitchMM // pixels per millimetre
+	mm := capH / capRatio / pitchMM // pixels per millimetre
 	if opts.Width > 0 {
 		mm = float64(opts.Width) / fm.w
 	}
@@ -109,7 +138,11 @@ func Card(lines []string, face image.Image, opts Options) (image.Image, error) {
 
 	b := max(opts.Border, 0)
 	img := image.NewRGBA(image.Rect(0, 0, cw+2*b, ch+2*b))
-	fill(img, img.Bounds(), color.RGBA{62, 66, 72, 255})
+	table := opts.Table
+	if table == nil {
+		table = color.RGBA{62, 66, 72, 255}
+	}
+	fill(img, img.Bounds(), table)
 	card := image.Rect(b, b, b+cw, b+ch)
 	tint := opts.Tint
 	if tint == nil {
@@ -128,6 +161,9 @@ func Card(lines []string, face image.Image, opts Options) (image.Image, error) {
 	mrzTop := lastBase - float64(nl-1)*lineGap - 1.2*pitch
 	ox, oy := float64(b), float64(b)
 	guilloche(img, card, mrzTop+oy-pitch)
+	if opts.Pattern > 0 {
+		security(img, card, pitch, opts.Pattern)
+	}
 
 	title := fm.title
 	if err := text(img, bold, title, ox+4*mm, oy+7*mm, 4*mm, color.RGBA{40, 50, 110, 255}); err != nil {
@@ -167,15 +203,18 @@ func Card(lines []string, face image.Image, opts Options) (image.Image, error) {
 		fy += step
 	}
 
-	ink := image.NewUniform(color.RGBA{22, 22, 28, 255})
+	var ink image.Image = image.NewUniform(color.RGBA{22, 22, 28, 255})
+	if opts.Ink != nil {
+		ink = image.NewUniform(opts.Ink)
+	}
 	left := ox + (float64(cw)-float64(n)*pitch)/2
 	for i, l := range lines {
 		y := oy + lastBase - float64(len(lines)-1-i)*lineGap
-		if err := f.DrawString(img, ink, left, y, pitch, l); err != nil {
+		if err := f.DrawCells(img, ink, left, y, pitch, capRatio*pitch, l); err != nil {
 			return nil, err
 		}
 	}
-	return degrade(img, opts)
+	return degrade(img, card, table, opts)
 }
 
 // names takes the holder's names from a TD3 first line or a TD1 third line,

@@ -12,11 +12,18 @@ import (
 	"golang.org/x/image/math/f64"
 )
 
-// degrade applies the optional rotation, blur, noise and JPEG re-encoding, in
-// the order a camera and an upload would.
-func degrade(img *image.RGBA, opts Options) (image.Image, error) {
+// degrade applies the optional rotation, perspective, lighting, blur, noise,
+// quarter turns and JPEG re-encoding, in the order a camera and an upload
+// would. card is where the card lies in img, table the colour around it.
+func degrade(img *image.RGBA, card image.Rectangle, table color.Color, opts Options) (image.Image, error) {
 	if opts.Rotate != 0 {
 		img = rotate(img, opts.Rotate)
+	}
+	if opts.Tilt != 0 || opts.Keystone != 0 {
+		img = perspective(img, card, table, opts.Tilt, opts.Keystone)
+	}
+	if opts.Light > 0 {
+		light(img, min(opts.Light, 1))
 	}
 	if opts.Blur > 0 {
 		gaussianBlur(img, opts.Blur)
@@ -33,6 +40,7 @@ func degrade(img *image.RGBA, opts Options) (image.Image, error) {
 			}
 		}
 	}
+	img = turn(img, opts.Turns)
 	if opts.JPEGQuality <= 0 {
 		return img, nil
 	}
@@ -65,43 +73,56 @@ func clamp8(v float64) uint8 {
 // gaussianBlur blurs the colour channels in place with a separable kernel.
 func gaussianBlur(img *image.RGBA, sigma float64) {
 	r := int(math.Ceil(3 * sigma))
-	k := make([]float64, 2*r+1)
-	var sum float64
+	k := make([]float32, 2*r+1)
+	var sum float32
 	for i := range k {
 		d := float64(i - r)
-		k[i] = math.Exp(-d * d / (2 * sigma * sigma))
+		k[i] = float32(math.Exp(-d * d / (2 * sigma * sigma)))
 		sum += k[i]
 	}
 	for i := range k {
 		k[i] /= sum
 	}
 	w, h := img.Rect.Dx(), img.Rect.Dy()
-	buf := make([]float64, max(w, h))
-	out := make([]float64, max(w, h))
-	pass := func(n int, get func(int) float64, set func(int, float64)) {
-		for i := range n {
-			buf[i] = get(i)
-		}
-		for i := range n {
-			var s float64
-			for j, kv := range k {
-				s += kv * buf[min(max(i+j-r, 0), n-1)]
-			}
-			out[i] = s
-		}
-		for i := range n {
-			set(i, out[i])
-		}
-	}
+	plane := make([]float32, w*h)
+	tmp := make([]float32, w*h)
 	for c := range 3 {
 		for y := range h {
-			base := y * img.Stride
-			pass(w, func(x int) float64 { return float64(img.Pix[base+4*x+c]) },
-				func(x int, v float64) { img.Pix[base+4*x+c] = clamp8(v) })
+			row := img.Pix[y*img.Stride:]
+			for x := range w {
+				plane[y*w+x] = float32(row[4*x+c])
+			}
 		}
-		for x := range w {
-			pass(h, func(y int) float64 { return float64(img.Pix[y*img.Stride+4*x+c]) },
-				func(y int, v float64) { img.Pix[y*img.Stride+4*x+c] = clamp8(v) })
+		// Rows, then columns, with edge values repeated outward.
+		for y := range h {
+			in, out := plane[y*w:(y+1)*w], tmp[y*w:(y+1)*w]
+			for x := range w {
+				var s float32
+				if x >= r && x+r < w {
+					for j, kv := range k {
+						s += kv * in[x+j-r]
+					}
+				} else {
+					for j, kv := range k {
+						s += kv * in[min(max(x+j-r, 0), w-1)]
+					}
+				}
+				out[x] = s
+			}
+		}
+		acc := make([]float32, w)
+		for y := range h {
+			clear(acc)
+			for j, kv := range k {
+				src := tmp[min(max(y+j-r, 0), h-1)*w:][:w]
+				for x, v := range src {
+					acc[x] += kv * v
+				}
+			}
+			row := img.Pix[y*img.Stride:]
+			for x, s := range acc {
+				row[4*x+c] = uint8(min(max(s+0.5, 0), 255))
+			}
 		}
 	}
 }

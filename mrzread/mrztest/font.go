@@ -7,6 +7,7 @@ import (
 	"image/draw"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/sfnt"
@@ -22,6 +23,7 @@ import (
 // fallback face, OCRBS.otf ("OCR B Sharp") from the same package, which is the
 // same design with square instead of round stroke ends.
 type Font struct {
+	mu       sync.Mutex // buf is reused by every glyph load
 	faces    []*sfnt.Font
 	buf      sfnt.Buffer
 	advance  float64 // advance of every glyph, in ems (the font is monospaced)
@@ -36,13 +38,29 @@ func LoadFont(path string) (*Font, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &Font{faces: []*sfnt.Font{primary}}
+	faces := []*sfnt.Font{primary}
 	alt := filepath.Join(filepath.Dir(path), "OCRBS.otf")
 	if alt != filepath.Clean(path) {
 		if fb, err := parseFont(alt); err == nil {
-			f.faces = append(f.faces, fb)
+			faces = append(faces, fb)
 		}
 	}
+	return newFont(path, faces)
+}
+
+// ParseFont parses a monospaced font from its file contents (OpenType or
+// TrueType), without a fallback face.
+func ParseFont(data []byte) (*Font, error) {
+	f, err := sfnt.Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	return newFont("font", []*sfnt.Font{f})
+}
+
+func newFont(path string, faces []*sfnt.Font) (*Font, error) {
+	primary := faces[0]
+	f := &Font{faces: faces}
 	upem := fixed.I(int(primary.UnitsPerEm()))
 	gi, err := primary.GlyphIndex(&f.buf, '0')
 	if err != nil || gi == 0 {
@@ -124,14 +142,25 @@ func (f *Font) glyph(r rune, ppem float64) (sfnt.Segments, *sfnt.Font, error) {
 // the first character cell at (x, y) and a character pitch of pitch pixels.
 // Spaces advance one pitch. Characters without a glyph are an error.
 func (f *Font) DrawString(dst draw.Image, src image.Image, x, y, pitch float64, s string) error {
-	ppem := pitch / f.advance
+	return f.DrawCells(dst, src, x, y, pitch, f.CapRatio()*pitch, s)
+}
+
+// DrawCells is DrawString with the capital height set to capH pixels
+// instead of following from the pitch: each glyph is scaled to it and
+// centred in its cell, as a printer would set a font whose proportions
+// differ from OCR-B's at the MRZ's size and pitch.
+func (f *Font) DrawCells(dst draw.Image, src image.Image, x, y, pitch, capH float64, s string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ppem := capH / f.capH
+	dx := (pitch - f.advance*ppem) / 2
 	for _, r := range s {
 		if r != ' ' {
 			segs, _, err := f.glyph(r, ppem)
 			if err != nil {
 				return fmt.Errorf("mrztest: glyph %q: %w", r, err)
 			}
-			fillSegments(dst, src, segs, x, y)
+			fillSegments(dst, src, segs, x+dx, y)
 		}
 		x += pitch
 	}

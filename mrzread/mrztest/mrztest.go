@@ -88,7 +88,6 @@ type fontResult struct {
 	once sync.Once
 	f    *Font
 	err  error
-	mu   sync.Mutex // Font holds a parse buffer
 }
 
 // loadCached parses each font file once per process.

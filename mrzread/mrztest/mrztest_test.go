@@ -1,6 +1,7 @@
 package mrztest_test
 
 import (
+	"image/color"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -82,5 +83,59 @@ func TestCard(t *testing.T) {
 	}
 	if _, err := mrztest.Card(mrztest.TD1, nil, mrztest.Options{Font: t.TempDir() + "/missing.otf"}); err == nil {
 		t.Error("missing font: no error")
+	}
+}
+
+func TestCardCamera(t *testing.T) {
+	mrztest.Require(t)
+	flat, err := mrztest.Card(mrztest.TD3, nil, mrztest.Options{Width: 600, Border: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw, fh := flat.Bounds().Dx(), flat.Bounds().Dy()
+	for name, tc := range map[string]struct {
+		opts mrztest.Options
+		fits func(w, h int) bool
+	}{
+		"quarter turn": {mrztest.Options{Turns: 1}, func(w, h int) bool { return w == fh && h == fw }},
+		"half turn":    {mrztest.Options{Turns: -2}, func(w, h int) bool { return w == fw && h == fh }},
+		// A turned card needs a larger picture to show its corners.
+		"tilt":     {mrztest.Options{Tilt: 15}, func(w, h int) bool { return w > fw && h > fh }},
+		"keystone": {mrztest.Options{Keystone: 0.2}, func(w, h int) bool { return w >= fw-2 && h <= fh+2 }},
+		"light":    {mrztest.Options{Light: 1}, func(w, h int) bool { return w == fw && h == fh }},
+		"print":    {mrztest.Options{Pattern: 40, Ink: color.RGBA{20, 30, 120, 255}, Table: color.White}, func(w, h int) bool { return w == fw && h == fh }},
+	} {
+		opts := tc.opts
+		opts.Width, opts.Border = 600, 20
+		img, err := mrztest.Card(mrztest.TD3, nil, opts)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if w, h := img.Bounds().Dx(), img.Bounds().Dy(); !tc.fits(w, h) {
+			t.Errorf("%s: %d×%d from a flat %d×%d", name, w, h, fw, fh)
+		}
+	}
+	// The light falls off to the right: the table is darker there.
+	lit, err := mrztest.Card(mrztest.TD3, nil, mrztest.Options{Width: 600, Border: 20, Light: 1, Table: color.White})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := lit.Bounds()
+	l, _, _, _ := lit.At(b.Min.X+2, b.Min.Y+b.Dy()/2).RGBA()
+	r, _, _, _ := lit.At(b.Max.X-3, b.Min.Y+b.Dy()/2).RGBA()
+	if l <= r {
+		t.Errorf("left edge %d not brighter than right edge %d", l>>8, r>>8)
+	}
+}
+
+func TestTypefaces(t *testing.T) {
+	for _, tf := range mrztest.Typefaces {
+		t.Run(tf.Name, func(t *testing.T) {
+			f := mrztest.RequireTypeface(t, tf)
+			if _, err := mrztest.Card(mrztest.TD1, nil, mrztest.Options{Face: f, CharHeight: 12}); err != nil {
+				t.Error(err)
+			}
+		})
 	}
 }

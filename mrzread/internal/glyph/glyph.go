@@ -62,6 +62,26 @@ func (p Plane) px(x, y int) float32 {
 // several bilinear samples, so downscaling does not alias and upscaling stays
 // smooth.
 func (p Plane) Cell(dst []float32, cx, baseline, pitch float64, mx, my int) {
+	p.CellAt(dst, Identity, cx, baseline, pitch, mx, my)
+}
+
+// Affine maps the coordinates of a view of a plane (turned, rotated) to the
+// plane's own: x' = m[0]x + m[1]y + m[2], y' = m[3]x + m[4]y + m[5].
+type Affine [6]float64
+
+// Identity is the Affine of the plane itself.
+var Identity = Affine{1, 0, 0, 0, 1, 0}
+
+// Apply maps (x, y).
+func (m Affine) Apply(x, y float64) (float64, float64) {
+	return m[0]*x + m[1]*y + m[2], m[3]*x + m[4]*y + m[5]
+}
+
+// CellAt is Cell with cx and baseline given in the coordinates of a view
+// that m maps onto the plane: the cell is sampled along the view's axes,
+// so a character that stands upright in the view is sampled upright
+// whatever its angle in the plane.
+func (p Plane) CellAt(dst []float32, m Affine, cx, baseline, pitch float64, mx, my int) {
 	if p.W <= 0 || p.H <= 0 {
 		clear(dst)
 		return
@@ -75,19 +95,56 @@ func (p Plane) Cell(dst []float32, cx, baseline, pitch float64, mx, my int) {
 	cols := W + 2*mx
 	rows := H + 2*my
 	inv := 1 / float32(n*n)
-	for j := range rows {
-		for i := range cols {
-			var sum float32
-			for sy := range n {
-				y := y0 + float64(j)*g + (float64(sy)+0.5)*step
-				for sx := range n {
-					x := x0 + float64(i)*g + (float64(sx)+0.5)*step
-					sum += p.at(x, y)
-				}
-			}
-			dst[j*cols+i] = sum * inv
+	clear(dst[:cols*rows])
+	// The samples of a row of the view lie on a straight line in the
+	// plane, a fixed step apart.
+	sx, sy := m[0]*step, m[3]*step
+	// When every sample is at least a pixel inside the plane, the edge
+	// clamping can be skipped.
+	inside := true
+	for _, c := range [4][2]float64{{x0, y0}, {x0 + float64(cols)*g, y0}, {x0, y0 + float64(rows)*g}, {x0 + float64(cols)*g, y0 + float64(rows)*g}} {
+		px, py := m.Apply(c[0], c[1])
+		if px < 1.5 || py < 1.5 || px > float64(p.W)-1.5 || py > float64(p.H)-1.5 {
+			inside = false
 		}
 	}
+	for j := range rows {
+		out := dst[j*cols : (j+1)*cols]
+		for sub := range n {
+			y := y0 + float64(j)*g + (float64(sub)+0.5)*step
+			px, py := m.Apply(x0+0.5*step, y)
+			for i := range cols {
+				var sum float32
+				for range n {
+					if inside {
+						sum += p.atInside(px, py)
+					} else {
+						sum += p.at(px, py)
+					}
+					px += sx
+					py += sy
+				}
+				out[i] += sum
+			}
+		}
+		for i := range out {
+			out[i] *= inv
+		}
+	}
+}
+
+// atInside is at for a point at least a pixel inside the plane.
+func (p Plane) atInside(x, y float64) float32 {
+	x -= 0.5
+	y -= 0.5
+	ix, iy := int(x), int(y)
+	fx, fy := float32(x-float64(ix)), float32(y-float64(iy))
+	o := iy*p.Stride + ix
+	a, b := float32(p.Pix[o]), float32(p.Pix[o+1])
+	c, d := float32(p.Pix[o+p.Stride]), float32(p.Pix[o+p.Stride+1])
+	top := a + (b-a)*fx
+	bot := c + (d-c)*fx
+	return top + (bot-top)*fy
 }
 
 // Window copies the W×H window at offset (dx, dy) out of an extended grid of
