@@ -39,3 +39,17 @@ func TestCountryCodes(t *testing.T) {
 		}
 	}
 }
+
+func TestDocumentCode(t *testing.T) {
+	t.Parallel()
+	line2 := "L898902C36NLD7408122F1204159ZE184226B<<<<<10"
+	for code, ok := range map[string]bool{"P<": true, "PO": true, "ID": true, "P0": false, "1<": false} {
+		r, err := Parse(code + "NLDERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n" + line2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Valid() != ok {
+			t.Errorf("%s: valid %v, errors %v", code, r.Valid(), r.Errors())
+		}
+	}
+}

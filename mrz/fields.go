@@ -198,3 +198,13 @@ func (p *parser) code(field, v string) {
 		p.fault("%s %q is not an ICAO country code", field, v)
 	}
 }
+
+// documentCode records a fault when the document code is not letters: ICAO
+// 9303 makes its first character a letter and its second a letter or the
+// filler, so a digit there is a misread (P0 for PO) or a forgery.
+func (p *parser) documentCode(code string) {
+	isLetter := func(c byte) bool { return c >= 'A' && c <= 'Z' }
+	if !isLetter(code[0]) || !(isLetter(code[1]) || code[1] == filler) {
+		p.fault("document code %q must be a letter followed by a letter or '<'", code)
+	}
+}

@@ -140,6 +140,7 @@ func ParseAt(text string, now time.Time) (*Result, error) {
 	// otherwise go unnoticed.
 	p.code("issuing state", p.r.IssuingState)
 	p.code("nationality", p.r.Nationality)
+	p.documentCode(lines[0][:2])
 	return p.r, nil
 }
 

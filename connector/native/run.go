@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	_ "image/jpeg" // the intake step stores JPEG and PNG
+	"math"
 	_ "image/png"
 	"strings"
 	"time"
@@ -118,13 +119,19 @@ func (r *run) readMRZ(sides ...*sideImage) bool {
 			continue
 		}
 		// Found, read well or not: its print size judges the resolution.
-		sd.q.Features.MRZCharHeight = docimage.MRZCharHeight(reading.Box, len(reading.Lines[0]))
+		sd.q.Features.MRZCharHeight = mrzCharHeight(reading)
 		res, err := mrz.ParseAt(strings.Join(reading.Lines, "\n"), r.now)
 		if err != nil {
 			continue
 		}
 		var c idproof.Check
 		switch {
+		case reading.Doubtful():
+			// A letter the check digits cannot vouch for (a name, a
+			// country, the sex) was a near tie between two glyphs: the
+			// zone may validate and still be misread.
+			c = check("native.mrz", idproof.CheckNotPerformed, "IDV0048",
+				fmt.Sprintf("the MRZ could not be read with confidence (margin %.3f between the best two readings of a character); retake the photo", reading.Doubt))
 		case !res.Valid() && lowest(reading.Confidence) < sureRead:
 			// A doubtful reading that fails its check digits is more likely
 			// a misread (blur turns 0 into O) than a forged zone.
@@ -139,7 +146,8 @@ func (r *run) readMRZ(sides ...*sideImage) bool {
 			r.imageMRZ = res
 			c = check("native.mrz", idproof.CheckPass, "", fmt.Sprintf("%s MRZ read from the image; every check digit is valid", res.Format))
 		}
-		c.Details = map[string]float64{"readConfidence": lowest(reading.Confidence), "mrzCharHeight": sd.q.Features.MRZCharHeight}
+		c.Details = map[string]float64{"readConfidence": round(lowest(reading.Confidence), 3), "readMargin": round(reading.Doubt, 3),
+			"mrzCharHeight": round(sd.q.Features.MRZCharHeight, 1), "angle": round(reading.Angle, 1)}
 		*sd.checks = append(*sd.checks, c)
 		return true
 	}
@@ -226,4 +234,15 @@ func (r *run) clientMRZCheck(clientBack clientSide) {
 			r.fraud = append(r.fraud, check("native.cross_mrz", idproof.CheckPass, "", "the capture client's MRZ matches the image"))
 		}
 	}
+}
+
+// mrzCharHeight is the print size of a zone read at any orientation: the
+// box's extent along the lines, which run across the box of a page read
+// upright or upside down and along it of one read on its side.
+func mrzCharHeight(rd *mrzread.Reading) float64 {
+	box := rd.Box
+	if a := math.Mod(rd.Angle, 180); a > 45 && a < 135 {
+		box = image.Rect(0, 0, box.Dy(), box.Dx())
+	}
+	return docimage.MRZCharHeight(box, len(rd.Lines[0]))
 }
