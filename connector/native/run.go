@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"image"
 	_ "image/jpeg" // the intake step stores JPEG and PNG
-	"math"
 	_ "image/png"
+	"math"
 	"strings"
 	"time"
 
