@@ -185,6 +185,9 @@ func TestStatusAndQR(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(body, "<svg") || !strings.Contains(body, "<path") {
 		t.Fatalf("qr: %d %.100s", resp.StatusCode, body)
 	}
+	if resp, gz := get(t, h, "/idproofing/session/"+pending+"/qr.svg", map[string]string{"Accept-Encoding": "gzip"}); resp.Header.Get("Content-Encoding") != "gzip" || len(gz) >= len(body)/2 {
+		t.Fatalf("qr gzip: %v, %d of %d bytes", resp.Header, len(gz), len(body))
+	}
 	if resp, _ := get(t, h, "/idproofing/session/"+expired+"/qr.svg", nil); resp.StatusCode != 410 {
 		t.Fatalf("qr of an expired session: %d", resp.StatusCode)
 	}

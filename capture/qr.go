@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"compress/gzip"
 	"fmt"
 	"net/http"
 	"strings"
@@ -32,7 +33,16 @@ func (h *Handler) QR(w http.ResponseWriter, r *http.Request) {
 	securityHeaders(hdr, settings, nil)
 	hdr.Set("Content-Type", "image/svg+xml")
 	hdr.Set("Cache-Control", "no-store")
-	_, _ = w.Write([]byte(svg))
+	hdr.Set("Vary", "Accept-Encoding")
+	if !acceptsGzip(r) {
+		_, _ = w.Write([]byte(svg))
+		return
+	}
+	// The path repeats one pattern per module: it shrinks to a fifth.
+	hdr.Set("Content-Encoding", "gzip")
+	zw := gzip.NewWriter(w)
+	_, _ = zw.Write([]byte(svg))
+	_ = zw.Close()
 }
 
 // qrSVG draws text as a QR code (error correction M) in SVG: one path of

@@ -14,7 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/idproof/idproof/client"
 	"github.com/idproof/idproof/workflow"
@@ -22,9 +24,12 @@ import (
 
 // The capture page in a real browser: Debian's chromium, driven through
 // the DevTools protocol. The helpers below boot a server, make sessions,
-// start a browser with given flags and open pages in it, so that other
-// runs (a fake camera, a phone's viewport, a desktop following a phone,
-// accessibility checks) are a few lines each.
+// start a browser with given flags and open pages in it as given devices,
+// so that each run is a few lines. Beside this file: the runs with a
+// camera (capture_camera_test.go) and the camera's scenes
+// (capture_media_test.go), the accessibility audit and the cost of a first
+// load (capture_audit_test.go), and the documentation's screenshots
+// (capture_docs_test.go).
 
 // chromium returns the browser to drive. Without it the test skips, or
 // fails under CI=true, where it must be installed (apt-get install chromium).
@@ -42,8 +47,10 @@ type captureServer struct {
 	*served
 	data                  string         // the data directory
 	sandboxDVC            string         // the sandbox configuration: the uid picks the outcome
+	defaultDVC            string         // the built-in verifier's configuration of a fresh install
 	tenantID, communityID string         // the bootstrap's tenant and community
 	client                *client.Client // with the service license
+	admin                 *client.Client // with the system license
 }
 
 func startCaptureServer(t *testing.T) *captureServer {
@@ -62,14 +69,25 @@ func startCaptureServer(t *testing.T) *captureServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &captureServer{served: srv, data: data, sandboxDVC: m[1], tenantID: creds.TenantID, communityID: creds.CommunityID, client: c}
+	admin, err := client.New(srv.base, client.WithLicense(creds.Licenses.System))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &captureServer{served: srv, data: data, sandboxDVC: m[1], defaultDVC: creds.DVCID,
+		tenantID: creds.TenantID, communityID: creds.CommunityID, client: c, admin: admin}
 }
 
 // newSession makes a sandbox session for uid and returns its id and URL.
 func (s *captureServer) newSession(t *testing.T, uid, documentType string) (id, url string) {
 	t.Helper()
+	return s.newSessionWith(t, s.sandboxDVC, uid, documentType)
+}
+
+// newSessionWith makes a session of the configuration dvc.
+func (s *captureServer) newSessionWith(t *testing.T, dvc, uid, documentType string) (id, url string) {
+	t.Helper()
 	out, err := s.client.CreateSession(context.Background(), client.CreateSessionRequest{
-		DVCID: s.sandboxDVC,
+		DVCID: dvc,
 		SessionRequest: client.SessionRequest{
 			TenantID: s.tenantID, CommunityID: s.communityID, DocumentType: documentType,
 			User: &client.SessionUser{UID: uid},
@@ -146,18 +164,44 @@ type page struct {
 	t   *testing.T
 	ctx context.Context
 
-	mu      sync.Mutex
-	console []chromedp.ConsoleMessage
-	shots   int // screenshots taken, with IDPROOF_SCREENSHOTS set to a directory
+	mu       sync.Mutex
+	console  []chromedp.ConsoleMessage
+	expected []string // console messages the test caused on purpose
+
+	shots    int      // screenshots taken, with IDPROOF_SCREENSHOTS set to a directory
+	docs     []string // the screens to photograph for the documentation
+	keyboard bool     // activate uses the keyboard rather than the mouse
 }
 
-// openPage opens url in a new tab of browser, after running setup (a
-// viewport or touch emulation, a permission) in that tab.
-func openPage(t *testing.T, browser context.Context, url string, setup ...chromedp.Action[chromedp.Void]) *page {
+// pageOptions describe the device a page is opened on.
+type pageOptions struct {
+	// width and height of the viewport in CSS pixels; the browser's window
+	// when zero.
+	width, height int64
+	// phone emulates a touch screen (a coarse pointer) and a mobile
+	// viewport: the page then uses the camera without offering a phone.
+	phone bool
+	// camera answers the page's request for the camera: "granted" or
+	// "denied"; empty leaves the browser's own answer (its flags).
+	camera browser.PermissionSetting
+	// docs names the screens this page shows for docs/capture.md (see
+	// docsScreenshot).
+	docs []string
+}
+
+// openPage opens url in a new tab of browser, in a browser context of its
+// own (its own cache, storage and permissions, as another device would
+// have), emulating the device o describes.
+func openPage(t *testing.T, b context.Context, url string, o pageOptions) *page {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(browser)
+	ctx, cancel := chromedp.NewContext(b, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
-	p := &page{t: t, ctx: ctx}
+	// The first run opens the tab and ties it to its context: that context
+	// must not be one with a timeout.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("opening a tab: %v", err)
+	}
+	p := &page{t: t, ctx: ctx, docs: o.docs}
 	messages := chromedp.Console(ctx)
 	go func() {
 		for m, err := range messages {
@@ -169,9 +213,33 @@ func openPage(t *testing.T, browser context.Context, url string, setup ...chrome
 			p.mu.Unlock()
 		}
 	}()
+	setup := []chromedp.Action[chromedp.Void]{recordScreens()}
+	if o.width > 0 {
+		var opts []chromedp.EmulateViewportOption
+		if o.phone {
+			opts = append(opts, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch)
+		}
+		setup = append(setup, chromedp.EmulateViewport(o.width, o.height, opts...))
+	}
+	if o.camera != "" {
+		setup = append(setup, cameraPermission(o.camera))
+	}
 	p.do("open "+url, append(setup, chromedp.Navigate(url))...)
 	t.Cleanup(p.checkConsole)
 	return p
+}
+
+// cameraPermission answers the page's camera requests with setting, in
+// the page's browser context, for every origin.
+func cameraPermission(setting browser.PermissionSetting) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.CallBrowser(ctx, browser.SetPermission, browser.SetPermissionParams{
+			Permission:       &browser.PermissionDescriptor{Name: "camera"},
+			Setting:          setting,
+			BrowserContextID: chromedp.FromContext(ctx).BrowserContextID,
+		})
+		return err
+	})
 }
 
 // checkConsole fails the test for an uncaught exception, an error logged
@@ -181,6 +249,9 @@ func (p *page) checkConsole() {
 	defer p.mu.Unlock()
 	for _, m := range p.console {
 		bad := m.IsException() || m.Type == chromedp.ConsoleError || strings.Contains(m.Text, "Content Security Policy")
+		for _, e := range p.expected {
+			bad = bad && !strings.Contains(m.URL+" "+m.Text, e)
+		}
 		if bad && !strings.Contains(m.URL, "favicon.ico") && !strings.Contains(m.Text, "favicon.ico") {
 			p.t.Errorf("browser console: %s (%s:%d)", m, m.URL, m.Line)
 		}
@@ -218,8 +289,12 @@ func (p *page) screenName() string {
 	return v
 }
 
-// waitScreen waits until the screen named name is shown, and checks that
-// focus went to its heading.
+// waitScreen waits until the screen named name is shown, checks that
+// focus went to its heading and audits its accessibility (axe-core). With
+// IDPROOF_SCREENSHOTS set to a directory it saves a screenshot there; with
+// IDPROOF_DOCS_SCREENSHOTS=1, the documentation's (docs/capture/). A
+// camera screen is photographed for the documentation by captureWithCamera
+// instead, once the camera shows something.
 func (p *page) waitScreen(name string) {
 	p.t.Helper()
 	sel := fmt.Sprintf(`#app .screen[data-screen=%q] h1`, name)
@@ -227,10 +302,14 @@ func (p *page) waitScreen(name string) {
 	if got := eval[string](p, `document.activeElement ? document.activeElement.tagName + ':' + document.activeElement.textContent : ''`); !strings.HasPrefix(got, "H1:") {
 		p.t.Errorf("screen %s: focus is on %q, not on the heading", name, got)
 	}
+	p.audit(name)
 	if dir := os.Getenv("IDPROOF_SCREENSHOTS"); dir != "" {
 		p.shots++
 		test := strings.NewReplacer("/", "-", " ", "_").Replace(p.t.Name())
 		p.screenshot(filepath.Join(dir, fmt.Sprintf("%s-%02d-%s.png", test, p.shots, name)))
+	}
+	if !strings.HasPrefix(name, "capture-camera-") {
+		p.docsScreenshot(name)
 	}
 }
 
@@ -239,6 +318,38 @@ func (p *page) click(screen, sel string) {
 	p.t.Helper()
 	full := fmt.Sprintf(`#app .screen[data-screen=%q] %s`, screen, sel)
 	p.do("click "+full, chromedp.Click(chromedp.CSS(full)))
+}
+
+// activate clicks the element sel of the screen named screen, or presses
+// it from the keyboard if the page is driven so.
+func (p *page) activate(screen, sel string) {
+	p.t.Helper()
+	if p.keyboard {
+		p.press(screen, sel)
+	} else {
+		p.click(screen, sel)
+	}
+}
+
+// press reaches the control sel of the screen named screen from the
+// keyboard, tabbing from the screen's heading, checks that the focus on
+// it can be seen, and activates it with Enter.
+func (p *page) press(screen, sel string) {
+	p.t.Helper()
+	full := fmt.Sprintf(`#app .screen[data-screen=%q] %s`, screen, sel)
+	for range 12 {
+		p.do("press Tab", chromedp.KeyEvent(kb.Tab))
+		if !eval[bool](p, fmt.Sprintf(`document.activeElement === document.querySelector(%q)`, full)) {
+			continue
+		}
+		ring := eval[string](p, `(() => { const s = getComputedStyle(document.activeElement); return s.outlineStyle + ' ' + s.outlineWidth; })()`)
+		if strings.HasPrefix(ring, "none") || strings.HasSuffix(ring, " 0px") {
+			p.t.Errorf("%s: the focus on %s cannot be seen (outline %s)", screen, sel, ring)
+		}
+		p.do("press Enter on "+full, chromedp.KeyEvent(kb.Enter))
+		return
+	}
+	p.t.Fatalf("%s: Tab never reaches %s", screen, sel)
 }
 
 // upload chooses file in the file input of the screen named screen.
@@ -351,7 +462,8 @@ func (p *page) captureWithFiles(img captureImages, kinds ...string) {
 // TestCaptureBrowser runs the hosted capture flow in chromium without a
 // camera (none in the machine, and permission prompts denied): the page
 // offers the phone, is told to stay, falls back to the file picker for
-// each picture, uploads, and ends with the sandbox's verdict.
+// each picture, uploads, and ends with the sandbox's verdict. Every screen
+// is audited (see audit).
 func TestCaptureBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("drives a browser")
@@ -360,11 +472,11 @@ func TestCaptureBrowser(t *testing.T) {
 	start := time.Now()
 	srv := startCaptureServer(t)
 	img := writeCaptureImages(t)
-	browser := startBrowser(t, browserOptions{flags: map[string]any{"deny-permission-prompts": true}})
+	chrome := startBrowser(t, browserOptions{flags: map[string]any{"deny-permission-prompts": true}})
 
 	t.Run("pass", func(t *testing.T) {
 		id, url := srv.newSession(t, "alice", "dl_object")
-		p := openPage(t, browser, url)
+		p := openPage(t, chrome, url, pageOptions{docs: []string{"capture-file-front"}})
 		p.chooseHere()
 		p.captureWithFiles(img, "front", "back", "selfie")
 		p.waitScreen("end-pass")
@@ -379,7 +491,7 @@ func TestCaptureBrowser(t *testing.T) {
 
 	t.Run("retry", func(t *testing.T) {
 		id, url := srv.newSession(t, "sandbox-retry", "dl_object")
-		p := openPage(t, browser, url)
+		p := openPage(t, chrome, url, pageOptions{width: 390, height: 844, docs: []string{"retry"}}) // a narrow window
 		p.chooseHere()
 		p.captureWithFiles(img, "front", "back", "selfie")
 		p.waitScreen("retry")
@@ -418,7 +530,7 @@ func TestCaptureBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, url := srv.newSession(t, "alice", "idcard_object")
-		p := openPage(t, browser, url)
+		p := openPage(t, chrome, url, pageOptions{})
 		p.chooseHere()
 		p.waitScreen("step-intro")
 		got := eval[string](p, `(() => {
@@ -436,4 +548,5 @@ func TestCaptureBrowser(t *testing.T) {
 		}
 	})
 	t.Logf("browser runs took %v", time.Since(start).Round(time.Millisecond))
+	logAxe(t)
 }
