@@ -68,6 +68,12 @@ type Evidence struct {
 	// Extracted is the capture client's own extraction result, if any. It
 	// is a claim to cross-check, never proof on its own.
 	Extracted json.RawMessage
+	// Challenge is the head movement the server asked for in this attempt
+	// (turn_left, turn_right), and ChallengeFrames the names of the
+	// images, in Images, of the burst filmed while the person made it;
+	// both empty when no active liveness challenge was taken.
+	Challenge       string
+	ChallengeFrames []string
 }
 
 // Verdict is a connector's answer.

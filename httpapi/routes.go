@@ -17,6 +17,10 @@ type route struct {
 // inlineImagesBody fits three images of the intake limit, base64-encoded.
 const inlineImagesBody = 64 << 20
 
+// livenessBody fits a burst of liveness frames of their size limit,
+// base64-encoded.
+const livenessBody = 18 << 20
+
 // routes is the whole API surface. The access class of each line is the
 // decision table of the API contract.
 func (s *Server) routes() []route {
@@ -57,6 +61,10 @@ func (s *Server) routes() []route {
 		{pattern: "POST /proofingsession/{sessionId}/v2/submit/document", class: session, handle: s.submitDocumentBody, maxBody: inlineImagesBody},
 		{pattern: "POST /proofingsession/{sessionId}/v3/submit/document", class: session, handle: s.submitDocumentBody, maxBody: inlineImagesBody},
 		{pattern: "POST /proofingsession/{sessionId}/upload/cancel", class: session, handle: s.uploadCancel},
+		// Active liveness (not in the API document): the server's challenge
+		// and the burst of frames filmed while the person answers it.
+		{pattern: "GET /proofingsession/{sessionId}/liveness/challenge", class: session, handle: s.livenessChallenge},
+		{pattern: "POST /proofingsession/{sessionId}/liveness/frames", class: session, handle: s.livenessFrames, maxBody: livenessBody},
 
 		// Buckets.
 		{pattern: "GET /bucket/tenant/{tenantId}/community/{communityId}", class: service, handle: s.getBucket},

@@ -27,6 +27,8 @@ type Data struct {
 	// UploadTypes lists the names presigned upload URLs were issued for,
 	// with the Content-Type the last URL for each was bound to.
 	UploadTypes map[string]string `json:"uploadTypes,omitempty"`
+	// Liveness is the active liveness challenge of the current attempt.
+	Liveness *LivenessChallenge `json:"liveness,omitempty"`
 	// DeleteObjects asks the sweeper to delete the session's objects now,
 	// ahead of retention (set by upload/cancel).
 	DeleteObjects bool `json:"deleteObjects,omitempty"`

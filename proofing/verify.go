@@ -76,12 +76,16 @@ func (e *Engine) runConnector(ctx context.Context, s *idproof.Session, d *Data, 
 	if len(d.Extracted) > 0 {
 		extracted, _ = json.Marshal(d.Extracted)
 	}
-	ctx, cancel := context.WithTimeout(ctx, verifyTimeout)
-	defer cancel()
-	res, err := conn.Verify(ctx, idproof.Evidence{
+	ev := idproof.Evidence{
 		SessionID: s.ID, DocumentType: s.DocumentType, User: s.User, Checks: checks, Attempt: attempt,
 		Images: images, Extracted: extracted,
-	})
+	}
+	if c := d.Liveness; c != nil && c.Attempt == attempt && len(c.Frames) > 0 {
+		ev.Challenge, ev.ChallengeFrames = c.Direction, c.Frames
+	}
+	ctx, cancel := context.WithTimeout(ctx, verifyTimeout)
+	defer cancel()
+	res, err := conn.Verify(ctx, ev)
 	if err != nil {
 		e.log().Warn("connector failed", "session", s.ID, "connector", spec.Type, "err", err)
 		return notPerformed(spec.Type, ReasonConnectorError, "the verification connector failed: "+err.Error())
