@@ -135,6 +135,10 @@ func (e *Engine) SubmitLivenessFrames(ctx context.Context, id string, a Actor, f
 		if d.Images == nil {
 			d.Images = map[string]ImageRef{}
 		}
+		// A burst replaces the one before it, however many frames each had.
+		for _, n := range d.Liveness.Frames {
+			delete(d.Images, n)
+		}
 		for n, r := range refs {
 			r.TS = ms(now)
 			d.Images[n] = r

@@ -53,9 +53,13 @@ func (e *Engine) Result(ctx context.Context, lic *idproof.License, id string, o 
 		out = e.resultV1(s, d, o)
 	}
 	if o.IncludeMetadata {
-		out["metadata"] = map[string]any{"history": d.History, "events": d.Events, "createdTS": ms(s.CreatedAt),
+		meta := map[string]any{"history": d.History, "events": d.Events, "createdTS": ms(s.CreatedAt),
 			"startedTS": ms(s.StartedAt), "completedTS": ms(s.CompletedAt), "retries": s.Retries, "purged": d.Purged,
 			"workflowMetadata": d.WorkflowMetadata}
+		if c := d.Liveness; c != nil {
+			meta["liveness"] = map[string]any{"direction": c.Direction, "attempt": c.Attempt, "received": len(c.Frames)}
+		}
+		out["metadata"] = meta
 	}
 	return out, nil
 }

@@ -10,6 +10,7 @@
 //   lib/workflow.js      the template's steps and actions
 //   lib/step-view.js     a step's page, sanitised (lib/sanitize.js)
 //   lib/capture-step.js  camera, framing guide, auto-capture, review, files
+//   lib/liveness.js      the head movement after the selfie (active liveness)
 //   lib/camera.js        getUserMedia
 //   lib/quality.js       darkness, glare, blur, fill, before upload
 //   lib/imaging.js       resize and encode pictures

@@ -19,7 +19,8 @@ import (
 
 // TestCaptureCamera runs the hosted capture flow in chromium with a camera
 // (Chromium's fake device, filming the scenes of capture_media_test.go):
-// the page takes each picture by itself, as the session's settings ask;
+// the page takes each picture by itself, as the session's settings ask,
+// and films the head movement when the checks include selfie_liveness;
 // the built-in verifier reads the passport from what the camera saw; a
 // refused camera falls back to the file picker; a computer hands the
 // session to a phone through its QR code and follows it to its end.
@@ -35,25 +36,75 @@ func TestCaptureCamera(t *testing.T) {
 	chrome := startBrowser(t, browserOptions{flags: cameraFlags(cam.path)})
 	desktop := pageOptions{width: 1280, height: 900, camera: browser.PermissionSettingGranted}
 	phone := pageOptions{width: 390, height: 844, phone: true, camera: browser.PermissionSettingGranted}
+	// The sandbox, with checks that include selfie_liveness: the page
+	// films the head movement after the selfie. A short countdown keeps
+	// the runs quick.
+	liveness := srv.putConfigOf(t, `{"type":"sandbox"}`, "camera-liveness", `{"tag":"camera-liveness","config":{`+
+		`"checks":["document_liveness_front","document_liveness_back","selfie_liveness"],"autoCaptureCountdownSeconds":1}}`)
+	// The same without selfie_liveness: no head movement.
+	still := srv.putConfigOf(t, `{"type":"sandbox"}`, "camera-still", `{"tag":"camera-still","config":{`+
+		`"checks":["document_liveness_front","document_liveness_back"],"autoCaptureCountdownSeconds":1}}`)
 
 	t.Run("sandbox", func(t *testing.T) {
 		// A computer with a camera: the page offers the phone first; the
-		// person stays. Front, back and selfie by camera, then the
-		// sending and checking screens, held open to be audited. Every
-		// button is reached with Tab and pressed with Enter.
-		id, url := srv.newSession(t, "alice", "dl_object")
+		// person stays. Front, back and selfie by camera, the head
+		// movement, then the sending and checking screens, held open to
+		// be audited. Every button is reached with Tab and pressed with
+		// Enter.
+		id, url := srv.newSessionWith(t, liveness, "alice", "dl_object")
 		o := desktop
-		o.docs = []string{"handoff", "step-consent", "capture-camera-front", "review-front", "capture-camera-selfie", "upload", "checking", "end-pass"}
+		o.docs = []string{"handoff", "step-consent", "capture-camera-front", "review-front", "capture-camera-selfie",
+			"capture-camera-liveness", "liveness-review", "upload", "checking", "end-pass"}
 		p := openPage(t, chrome, url, o)
 		p.keyboard = true
+		net := p.watchNetwork(movementPatterns...)
 		p.waitScreen("handoff")
 		p.firstLoad("desktop 1280 px, browser cold", "handoff")
 		p.activate("handoff", ".actions button")
 		p.waitScreen("step-consent")
 		p.captureWithCamera(cam, shot{"front", "card"}, shot{"back", "card-back"}, shot{"selfie", "face"})
-		p.sendWatched("review-selfie")
+		heading, arrow := p.filmMovement(cam, "review-selfie")
+		p.sendWatched("liveness-review")
 		p.waitScreen("end-pass")
 		wantOutcome(t, srv.result(t, id), "COMPLETED_PASS")
+		dirs := checkMovement(t, net.calls(), 1)
+		wantDirection(t, dirs[0], heading, arrow)
+		if n := srv.storedFrames(t, id); n != livenessFrames {
+			t.Errorf("the server stored %d frames of the movement, want %d", n, livenessFrames)
+		}
+	})
+
+	t.Run("liveness-retry", func(t *testing.T) {
+		// A phone, and an attempt that fails and may be retried: the
+		// movement is filmed once more (the first burst is not to the
+		// person's liking), sent, and the attempt fails; the retry brings
+		// a new challenge, which the page asks for and films; the second
+		// attempt passes.
+		id, url := srv.newSessionWith(t, liveness, "sandbox-retry-pass", "ppt_object")
+		o := phone
+		o.docs = []string{"capture-camera-liveness", "liveness-review"}
+		p := openPage(t, chrome, url, o)
+		net := p.watchNetwork(movementPatterns...)
+		p.waitScreen("step-consent")
+		p.captureWithCamera(cam, shot{"front", "passport"}, shot{"selfie", "face"})
+		p.filmMovement(cam, "review-selfie")
+		heading, arrow := p.filmMovement(cam, "liveness-review") // its secondary action films again
+		p.click("liveness-review", ".actions .btn-primary")
+		p.waitScreen("retry")
+		// selfie_liveness failed, with a movement filmed: the movement is
+		// among what to change.
+		want := catalogue(t, "en")["hint.movement"]
+		if !eval[bool](p, fmt.Sprintf(`[...document.querySelectorAll('#app .screen .hints li')].some((li) => li.textContent === %q)`, want)) {
+			t.Errorf("the retry screen does not mention the head movement (%q)", want)
+		}
+		p.captureWithCameraFrom("retry", cam, shot{"front", "passport"}, shot{"selfie", "face"})
+		heading2, arrow2 := p.filmMovement(cam, "review-selfie")
+		p.click("liveness-review", ".actions .btn-primary")
+		p.waitScreen("end-pass")
+		wantOutcome(t, srv.result(t, id), "COMPLETED_PASS")
+		dirs := checkMovement(t, net.calls(), 2)
+		wantDirection(t, dirs[0], heading, arrow)
+		wantDirection(t, dirs[1], heading2, arrow2)
 	})
 
 	t.Run("verifier", func(t *testing.T) {
@@ -126,12 +177,15 @@ func TestCaptureCamera(t *testing.T) {
 	t.Run("camera-denied", func(t *testing.T) {
 		// A phone whose camera exists but may not be used: every capture
 		// falls back to the file picker, saying why, and the flow ends as
-		// it would with a camera.
-		id, url := srv.newSession(t, "alice", "ppt_object")
+		// it would with a camera. The checks ask for the head movement,
+		// which cannot be filmed: the page leaves it out, says so while
+		// checking, and asks the server nothing about it.
+		id, url := srv.newSessionWith(t, liveness, "alice", "ppt_object")
 		o := phone
 		o.camera = browser.PermissionSettingDenied
 		o.docs = []string{"capture-file-front"}
 		p := openPage(t, chrome, url, o)
+		net := p.watchNetwork(movementPatterns...)
 		p.waitScreen("step-consent")
 		p.click("step-consent", ".actions .btn-primary")
 		p.waitScreen("capture-file-front")
@@ -148,9 +202,22 @@ func TestCaptureCamera(t *testing.T) {
 		p.waitScreen("capture-file-selfie") // not the camera again
 		p.upload("capture-file-selfie", img.selfie)
 		p.waitScreen("review-selfie")
+		hold := p.holdRequests("*/v3/submit/document")
 		p.click("review-selfie", ".actions .btn-primary")
+		verify := hold.wait("*/v3/submit/document")
+		p.waitScreen("checking")
+		note := eval[string](p, `(document.querySelector('#app .screen .small') || {}).textContent || ''`)
+		if want := catalogue(t, "en")["liveness.notFilmed"]; note != want {
+			t.Errorf("while checking, the page says %q of the movement, want %q", note, want)
+		}
+		hold.release(verify)
 		p.waitScreen("end-pass")
 		wantOutcome(t, srv.result(t, id), "COMPLETED_PASS")
+		for _, c := range net.calls() {
+			if strings.Contains(c.Path, "/liveness/") {
+				t.Errorf("without a camera, the page called %s %s", c.Method, c.Path)
+			}
+		}
 
 		// The pages the server shows instead of the application, for a
 		// session that is over and for a link to none, are audited too.
@@ -168,9 +235,10 @@ func TestCaptureCamera(t *testing.T) {
 		// A computer shows the QR code; the phone that scans it opens the
 		// URL it carries, in a device of its own, and finishes there. The
 		// computer's page sees the session start elsewhere and then end,
-		// by itself.
+		// by itself. The checks leave the head movement out: the runs
+		// above film it, this one is about the handoff.
 		zxing := needTool(t, "ZXingReader")
-		id, url := srv.newSession(t, "alice", "ppt_object")
+		id, url := srv.newSessionWith(t, still, "alice", "ppt_object")
 		desk := openPage(t, chrome, url, pageOptions{width: 1280, height: 900, docs: []string{"follow"}})
 		desk.waitScreen("handoff")
 		desk.firstLoad("desktop 1280 px, browser warm", "handoff")
@@ -199,8 +267,15 @@ func TestCaptureCamera(t *testing.T) {
 // built-in verifier named name, and returns its id.
 func (s *captureServer) putConfig(t *testing.T, name, verification string) string {
 	t.Helper()
+	return s.putConfigOf(t, `{"type":"native","config":{}}`, name, verification)
+}
+
+// putConfigOf creates (or replaces) a verification configuration named
+// name with the connector given, and returns its id.
+func (s *captureServer) putConfigOf(t *testing.T, connector, name, verification string) string {
+	t.Helper()
 	c, err := s.admin.PutVerificationConfig(context.Background(), s.tenantID, s.communityID, name,
-		json.RawMessage(`{"type":"native","config":{}}`), json.RawMessage(verification))
+		json.RawMessage(connector), json.RawMessage(verification))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,10 +355,16 @@ type shot struct{ kind, scene string }
 // The last review is left open.
 func (p *page) captureWithCamera(cam *fakeCamera, shots ...shot) {
 	p.t.Helper()
-	prev := "step-consent"
+	p.captureWithCameraFrom("step-consent", cam, shots...)
+}
+
+// captureWithCameraFrom is captureWithCamera from the screen prev, shown,
+// whose primary action opens the first capture (consent, or a retry).
+func (p *page) captureWithCameraFrom(prev string, cam *fakeCamera, shots ...shot) {
+	p.t.Helper()
 	for _, s := range shots {
-		// The camera is closed here (consent, or the review of the last
-		// picture): the next screen opens it on the new scene.
+		// The camera is closed here (consent, a retry, or the review of
+		// the last picture): the next screen opens it on the new scene.
 		cam.film(p.t, s.scene)
 		p.activate(prev, ".actions .btn-primary")
 		screen := "capture-camera-" + s.kind

@@ -42,7 +42,7 @@ const camW, camH = 1280, 960
 // fakeCamera is the file Chromium films from, and the scenes to show.
 type fakeCamera struct {
 	path   string
-	scenes map[string][]byte // one frame each, in I420
+	scenes map[string][][]byte // the frames of each, in I420; a still scene has one
 }
 
 // cameraFlags are the browser flags that make path its only camera. The
@@ -61,7 +61,7 @@ func newFakeCamera(t *testing.T) *fakeCamera {
 	t.Helper()
 	mrztest.Require(t)
 	portrait := portraitImage(t)
-	c := &fakeCamera{path: filepath.Join(t.TempDir(), "camera.y4m"), scenes: map[string][]byte{}}
+	c := &fakeCamera{path: filepath.Join(t.TempDir(), "camera.y4m"), scenes: map[string][][]byte{}}
 	passport, err := mrztest.Card(passportZone(), portrait, mrztest.Options{Width: camW - 100})
 	if err != nil {
 		t.Fatal(err)
@@ -70,10 +70,13 @@ func newFakeCamera(t *testing.T) *fakeCamera {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.scenes["passport"] = i420(onTable(passport))
-	c.scenes["card"] = i420(onTable(card))
-	c.scenes["card-back"] = i420(onTable(cardBack(card.Bounds().Size())))
-	c.scenes["face"] = i420(faceScene(portrait))
+	c.scenes["passport"] = [][]byte{i420(onTable(passport))}
+	c.scenes["card"] = [][]byte{i420(onTable(card))}
+	c.scenes["card-back"] = [][]byte{i420(onTable(cardBack(card.Bounds().Size())))}
+	c.scenes["face"] = [][]byte{i420(faceScene(portrait, 0))}
+	for _, frame := range faceTurning(portrait) {
+		c.scenes["face-turning"] = append(c.scenes["face-turning"], i420(frame))
+	}
 	c.film(t, "passport")
 	return c
 }
@@ -81,12 +84,12 @@ func newFakeCamera(t *testing.T) *fakeCamera {
 // film makes the camera show scene from the next time it is opened.
 func (c *fakeCamera) film(t *testing.T, scene string) {
 	t.Helper()
-	frame, ok := c.scenes[scene]
+	frames, ok := c.scenes[scene]
 	if !ok {
 		t.Fatalf("no scene %q", scene)
 	}
 	tmp := c.path + ".new"
-	if err := writeY4M(tmp, camW, camH, frame); err != nil {
+	if err := writeY4M(tmp, camW, camH, frames); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Rename(tmp, c.path); err != nil {
@@ -94,19 +97,20 @@ func (c *fakeCamera) film(t *testing.T, scene string) {
 	}
 }
 
-// writeY4M writes a short YUV4MPEG2 (C420) video of a still frame: ten
-// frames at 10 fps, which Chromium plays in a loop. A still scene is what
-// a hand holding steady gives, and what lets the page's checks settle.
-func writeY4M(path string, w, h int, frame []byte) error {
+// writeY4M writes a short YUV4MPEG2 (C420) video at 10 fps, which
+// Chromium plays in a loop: frames as given, or ten times the one frame of
+// a still scene. A still scene is what a hand holding steady gives, and
+// what lets the page's checks settle.
+func writeY4M(path string, w, h int, frames [][]byte) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	bw := bufio.NewWriterSize(f, 1<<20)
 	fmt.Fprintf(bw, "YUV4MPEG2 W%d H%d F10:1 Ip A1:1 C420jpeg\n", w, h)
-	for range 10 {
+	for i := range max(len(frames), 10) {
 		bw.WriteString("FRAME\n")
-		bw.Write(frame)
+		bw.Write(frames[i%len(frames)])
 	}
 	if err := bw.Flush(); err != nil {
 		f.Close()
@@ -226,16 +230,16 @@ func cardBack(size image.Point) image.Image {
 }
 
 // faceScene is a selfie as a front camera sees it: the portrait, a
-// little larger than life on the screen, against a plain wall. The photo
-// is dimmed slightly so that its white background is not mistaken for
-// glare.
-func faceScene(portrait image.Image) *image.RGBA {
+// little larger than life on the screen, against a plain wall, dx pixels
+// right of the middle. The photo is dimmed slightly so that its white
+// background is not mistaken for glare.
+func faceScene(portrait image.Image, dx int) *image.RGBA {
 	frame := image.NewRGBA(image.Rect(0, 0, camW, camH))
 	draw.Draw(frame, frame.Rect, image.NewUniform(color.RGBA{150, 146, 140, 255}), image.Point{}, draw.Src)
 	b := portrait.Bounds()
 	h := camH * 9 / 10
 	w := b.Dx() * h / b.Dy()
-	r := image.Rect((camW-w)/2, camH-h, (camW+w)/2, camH)
+	r := image.Rect((camW-w)/2+dx, camH-h, (camW+w)/2+dx, camH)
 	xdraw.CatmullRom.Scale(frame, r, portrait, b, xdraw.Src, nil)
 	for i := 0; i < len(frame.Pix); i += 4 {
 		for k := range 3 {
@@ -243,4 +247,35 @@ func faceScene(portrait image.Image) *image.RGBA {
 		}
 	}
 	return frame
+}
+
+// turningFrames is the length of the face-turning scene: 2 s at 10 fps.
+const turningFrames = 20
+
+// markerSide is the side of the marker square in the face-turning scene's
+// top left corner, in camera pixels; markerColor its colour.
+const markerSide = 100
+
+var markerColor = color.RGBA{220, 30, 40, 255}
+
+// faceTurning is the scene filmed for the head movement: the face going
+// right of the middle and back, smoothly, so that the loop does not jump.
+// The page checks nothing of it; the server's check of the movement is
+// tested with real faces elsewhere. A red square in the camera's top left
+// corner, outside the oval and cut off by the preview, tells which way
+// round the frames the page sends are: as the camera films them, never
+// mirrored like the preview.
+func faceTurning(portrait image.Image) []*image.RGBA {
+	out := make([]*image.RGBA, turningFrames)
+	for i := range out {
+		// 0 → 90 px → 0, as a triangle wave.
+		step := i
+		if step > turningFrames/2 {
+			step = turningFrames - step
+		}
+		frame := faceScene(portrait, 90*step/(turningFrames/2))
+		draw.Draw(frame, image.Rect(30, 30, 30+markerSide, 30+markerSide), image.NewUniform(markerColor), image.Point{}, draw.Src)
+		out[i] = frame
+	}
+	return out
 }

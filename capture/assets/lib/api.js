@@ -213,6 +213,20 @@ export class Api {
     return this.post(`${this.base}/v3/submit/document`, body);
   }
 
+  /** livenessChallenge is the head movement asked for in this attempt. */
+  livenessChallenge() {
+    return this.get(`${this.base}/liveness/challenge`);
+  }
+
+  /**
+   * livenessFrames sends the burst filmed for the challenge (base64 JPEGs,
+   * oldest first). Sending it again replaces it, so a lost answer may be
+   * retried.
+   */
+  livenessFrames(frames) {
+    return this.post(`${this.base}/liveness/frames`, { frames }, true);
+  }
+
   validate() {
     return this.get(`${this.base}/validate`);
   }

@@ -22,6 +22,7 @@ export function createContext(root) {
     details: {},
     capture: captureSettings({}),
     captures: {},
+    liveness: null, // the head movement of this attempt (lib/liveness.js)
     bound: false,
     ended: false,
     abort: new AbortController(),

@@ -1,11 +1,13 @@
 // Sending and checking: the pictures go up through presigned URLs with a
-// progress bar, the selfie is submitted, then the document (which runs the
-// verification), and the verdict decides what the person sees: done, a
-// retry with what to fix, or the end of the road in plain words.
+// progress bar; the burst of the head movement is made sure of, the selfie
+// is submitted, then the document (which runs the verification); and the
+// verdict decides what the person sees: done, a retry with what to fix, or
+// the end of the road in plain words.
 import { announce, button, h, show } from './dom.js';
 import { t, has } from './i18n.js';
 import { ApiError } from './api.js';
 import { uploadAll } from './upload.js';
+import { finishLiveness, livenessNote } from './liveness.js';
 import { stepContent } from './step-view.js';
 import { confirm, end, ENDED, guard, recover, stateOfOutcome } from './flow.js';
 
@@ -120,14 +122,18 @@ async function afterCancel(ctx, screen) {
 
 /** checking shows the waiting screen while fn runs. */
 async function checking(ctx, step, fn) {
+  const note = livenessNote(ctx);
   show('checking',
-    ...stepContent(ctx, step, t('checking.title'), [h('p', {}, t('checking.body'))]),
+    ...stepContent(ctx, step, t('checking.title'), [h('p', {}, t('checking.body')), note ? h('p', { class: 'small' }, note) : null]),
     h('div', { class: 'spinner', 'aria-hidden': 'true' }));
   announce(t('checking.title'), { force: true });
   return fn();
 }
 
 async function submit(ctx, names) {
+  // The burst of the head movement must be there before the document's
+  // submission verifies the attempt.
+  await finishLiveness(ctx);
   if (names.includes(NAMES.selfie)) {
     await ctx.api.submitSelfie([NAMES.selfie]);
   }
@@ -175,12 +181,19 @@ const CHECK_HINTS = {
   face_compare: 'hint.faceCompare', fraud_detection: 'hint.document',
 };
 
-/** hints lists what the person can change, from the verdict's checks. */
-export function hints(v) {
+/**
+ * hints lists what the person can change, from the verdict's checks.
+ * filmed says the attempt included the head movement: a failed
+ * selfie_liveness may then be the movement's as much as the selfie's.
+ */
+export function hints(v, filmed = false) {
   const keys = [];
   const add = (k) => { if (k && has(k) && !keys.includes(k)) keys.push(k); };
   const failed = (Array.isArray(v.checks) ? v.checks : []).filter((c) => c && c.result && c.result !== 'PASS');
-  for (const c of failed) add(REASON_HINTS[c.reason] || CHECK_HINTS[c.part || c.name]);
+  for (const c of failed) {
+    add(REASON_HINTS[c.reason] || CHECK_HINTS[c.part || c.name]);
+    if (filmed && (c.part || c.name) === 'selfie_liveness') add('hint.movement');
+  }
   if (keys.length === 0) add(REASON_HINTS[v.reason]);
   if (keys.length === 0) add('hint.generic');
   return keys;
@@ -198,7 +211,7 @@ function retryScreen(ctx, v, left) {
     show('retry',
       h('h1', {}, t('retry.title')),
       h('p', {}, t('retry.body')),
-      h('ul', { class: 'hints' }, hints(v).map((k) => h('li', {}, t(k)))),
+      h('ul', { class: 'hints' }, hints(v, !!(ctx.liveness && ctx.liveness.state === 'sent')).map((k) => h('li', {}, t(k)))),
       h('p', {}, t(left === 1 ? 'retry.leftOne' : 'retry.left', { n: left })),
       h('div', { class: 'actions' },
         button(t('retry.again'), () => resolve('retry'), 'primary'),

@@ -3,11 +3,14 @@
 // action; a click runs the action's call (decline) and goes to its jumpTo,
 // or to the next step when the jumpTo names no step. A capture step moves
 // on once its picture is accepted (through its "capture" action, if any).
-// PROCESSING sends everything; a workflow without one processes at its end.
+// After the selfie comes the head movement, when the session's checks ask
+// for it (lib/liveness.js). PROCESSING sends everything; a workflow
+// without one processes at its end.
 // Actions' scripts are never run: a template is content, not code.
 import { button, footerShown, h, show } from './dom.js';
 import { has, t } from './i18n.js';
 import { captureStep } from './capture-step.js';
+import { livenessStep } from './liveness.js';
 import { processing } from './processing.js';
 import { stepContent } from './step-view.js';
 import { decline } from './flow.js';
@@ -41,7 +44,10 @@ export async function runWorkflow(ctx, steps, { retake = false } = {}) {
     if (!step || step.type === 'PROCESSING') {
       const r = await processing(ctx, step || null);
       if (r.retry) {
+        // A new attempt (or new pictures): a new burst, for the
+        // challenge the server holds then (a new one after a retry).
         ctx.captures = {};
+        ctx.liveness = null;
         i = restart;
         continue;
       }
@@ -60,6 +66,10 @@ export async function runWorkflow(ctx, steps, { retake = false } = {}) {
     } else if (CAPTURE[step.type]) {
       ctx.captures[CAPTURE[step.type]] = await captureStep(ctx, step, CAPTURE[step.type]);
       ctx.check();
+      if (step.type === 'CAPTURE_SELFIE') {
+        await livenessStep(ctx, step);
+        ctx.check();
+      }
       const action = (step.actions || []).find((a) => a && a.on === 'capture') || null;
       i = nextIndex(steps, i, action);
     } else {
