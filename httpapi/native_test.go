@@ -18,6 +18,7 @@ import (
 
 	"github.com/idproof/idproof/aamva"
 	"github.com/idproof/idproof/client"
+	"github.com/idproof/idproof/face/facetest"
 	"github.com/idproof/idproof/mrz"
 	"github.com/idproof/idproof/mrzread/mrztest"
 )
@@ -143,9 +144,10 @@ type nativeCase struct {
 	frontResult map[string]any
 	backResult  map[string]any
 	selfie      bool
-	selfieImg   []byte // instead of the portrait
-	want        string // resultStatus
-	reason      string // IDV code of the outcome, "" for a pass
+	selfieImg   []byte         // instead of the portrait
+	want        string         // resultStatus
+	reason      string         // IDV code of the outcome, "" for a pass
+	browser     *client.Client // the capture client; a new one when nil
 }
 
 func runNative(t *testing.T, e *env, c nativeCase) map[string]any {
@@ -163,7 +165,10 @@ func runNative(t *testing.T, e *env, c nativeCase) map[string]any {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := e.client(t, "")
+	b := c.browser
+	if b == nil {
+		b = e.client(t, "")
+	}
 	if _, err := b.SessionCall(ctx, created.SessionID, "start"); err != nil {
 		t.Fatal(err)
 	}
@@ -259,12 +264,53 @@ func TestNativeVerifier(t *testing.T) {
 			back: licenceBack(t, payload), backResult: map[string]any{"barcode": "@\n\x1e\rANSI 6360001001DL00000000DLDAQ\n"}, want: "COMPLETED_FAILED", reason: "IDV0047"},
 		{name: "no face on the selfie", docType: "ppt_object", checks: []string{"document_liveness_front", "selfie_liveness"}, front: goodFront,
 			frontResult: passportResult("ERIKSSON", good), selfie: true, selfieImg: licenceBack(t, nil), want: "COMPLETED_FAILED", reason: "IDV0042"},
-		{name: "face compare is never a pass", docType: "ppt_object", checks: []string{"document_liveness_front", "face_compare"}, front: goodFront,
-			frontResult: passportResult("ERIKSSON", good), selfie: true, want: "COMPLETED_NOT_PERFORMED", reason: "IDV0022"},
+		// The card's portrait is the selfie's photo: the faces match.
+		{name: "face compare of the holder passes", docType: "ppt_object", checks: []string{"document_liveness_front", "face_compare"}, front: goodFront,
+			frontResult: passportResult("ERIKSSON", good), selfie: true, want: "COMPLETED_PASS"},
+		{name: "face compare of another person fails", docType: "ppt_object", checks: []string{"document_liveness_front", "face_compare"}, front: goodFront,
+			frontResult: passportResult("ERIKSSON", good), selfie: true, selfieImg: otherPerson(t), want: "COMPLETED_FAILED", reason: "IDV0050"},
+		{name: "liveness without head-turn frames is not performed", docType: "ppt_object", checks: []string{"document_liveness_front", "selfie_liveness"}, front: goodFront,
+			frontResult: passportResult("ERIKSSON", good), selfie: true, want: "COMPLETED_NOT_PERFORMED", reason: "IDV0051"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { runNative(t, e, c) })
 	}
+}
+
+// TestNativeFaceDistanceInProof: the distance face_compare measured is in
+// the session check's details and in the proof token, where a relying
+// party may hold it to a stricter threshold.
+func TestNativeFaceDistanceInProof(t *testing.T) {
+	mrztest.Require(t)
+	e := newEnv(t, storeKinds[0].open)
+	good := td3("ERIKSSON", "ANNA MARIA", "L898902C3", "740812", "F", "340415")
+	browser := e.client(t, "")
+	got := runNative(t, e, nativeCase{name: "distance", docType: "ppt_object", checks: []string{"document_liveness_front", "face_compare"},
+		front: card(t, good, true, mrztest.Options{CharHeight: 24}), selfie: true, want: "COMPLETED_PASS", browser: browser})
+	id := got["id"].(string)
+	ctx := context.Background()
+	if _, err := browser.SessionCall(ctx, id, "complete"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.client(t, "service").SessionResult(ctx, client.ResultRequest{SessionID: id, IncludeMetadata: true}, true, client.Envelope())
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims := verifyProofClaims(t, e, res["document"].(map[string]any)["proof_jwt"].(string), id, "COMPLETED_PASS")
+	d, ok := claims["faceDistance"].(float64)
+	if !ok || d < 0 || d >= 0.5 {
+		t.Fatalf("faceDistance %v in %v", claims["faceDistance"], claims)
+	}
+}
+
+// otherPerson is a selfie of someone else than the portrait of card.
+func otherPerson(t *testing.T) []byte {
+	t.Helper()
+	img, err := facetest.Photo("biden2.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return facetest.JPEG(img, 90)
 }
 
 // TestVerifyAlteredIDCardFront is POST /verify with the front of a TD1 card

@@ -28,6 +28,12 @@ const (
 	ReasonBarcodeInvalid      = "IDV0047" // the barcode is missing or its data is invalid
 	ReasonMRZUnreadable       = "IDV0048" // no MRZ could be read from the image
 	ReasonSpecimen            = "IDV0049" // the document is a specimen (ICAO's state of Utopia)
+	ReasonFaceMismatch        = "IDV0050" // the selfie's face does not match the document portrait
+	ReasonNoLivenessFrames    = "IDV0051" // no head-turn frames to check liveness with
+	ReasonNoHeadTurn          = "IDV0052" // the head turn asked for was not seen
+	ReasonRepeatedFrames      = "IDV0053" // the liveness frames repeat one picture
+	ReasonFaceChanged         = "IDV0054" // the liveness frames do not show the selfie's person throughout
+	ReasonLivenessDoubt       = "IDV0055" // the passive liveness models flag the selfie
 )
 
 // Reasons maps each code to its description.
@@ -54,6 +60,12 @@ var Reasons = map[string]string{
 	ReasonBarcodeInvalid:      "the barcode is missing or its data is invalid",
 	ReasonMRZUnreadable:       "no MRZ could be read from the image",
 	ReasonSpecimen:            "the document is a specimen, not an identity document",
+	ReasonFaceMismatch:        "the face on the selfie does not match the document portrait",
+	ReasonNoLivenessFrames:    "no head-turn frames were filmed, so liveness could not be confirmed",
+	ReasonNoHeadTurn:          "the head turn asked for was not seen in the frames",
+	ReasonRepeatedFrames:      "the liveness frames repeat one still picture",
+	ReasonFaceChanged:         "the liveness frames do not show the selfie's person throughout",
+	ReasonLivenessDoubt:       "the passive liveness models flag the selfie as a possible screen or print",
 }
 
 // moduleFailed is the vendor's message for a failed check.

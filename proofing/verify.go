@@ -174,7 +174,11 @@ type ProofClaims struct {
 	Reason         string          `json:"reason,omitempty"`
 	Checks         []proofCheck    `json:"checks"`
 	DocumentDigest string          `json:"documentDigest,omitempty"`
-	Sandbox        bool            `json:"sandbox"`
+	// FaceDistance is the descriptor distance between the selfie and the
+	// document portrait when face_compare measured one: a number, not a
+	// biometric, so a relying party can apply a stricter threshold.
+	FaceDistance *float64 `json:"faceDistance,omitempty"`
+	Sandbox      bool     `json:"sandbox"`
 }
 
 type proofCheck struct {
@@ -197,6 +201,9 @@ func (e *Engine) proof(s *idproof.Session, d *Data, now time.Time) (string, erro
 		c.Sandbox = v.Sandbox
 		for _, ch := range v.Checks {
 			c.Checks = append(c.Checks, proofCheck{ch.Name, ch.Result, ch.Reason})
+			if d, ok := ch.Details["distance"]; ok && ch.Name == "face_compare" && ch.Part == "" {
+				c.FaceDistance = &d
+			}
 		}
 		if v.Document != (idproof.DocumentData{DocumentType: v.Document.DocumentType}) {
 			c.DocumentDigest = DocumentDigest(v.Document)

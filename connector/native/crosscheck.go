@@ -185,7 +185,7 @@ func (r *run) verdict() *idproof.Verdict {
 	v := &idproof.Verdict{Retryable: r.retryable, Document: r.document()}
 	groups := map[string][]idproof.Check{
 		"document_liveness_front": r.front, "document_liveness_back": r.back,
-		"fraud_detection": r.fraud, "selfie_liveness": r.selfie,
+		"fraud_detection": r.fraud, "selfie_liveness": r.selfie, "face_compare": r.compare,
 	}
 	asked := map[string]bool{}
 	for _, name := range r.ev.Checks {
@@ -204,14 +204,14 @@ func (r *run) verdict() *idproof.Verdict {
 		case "fraud_detection":
 			c = combine(name, parts, "there was nothing to cross-check: send the capture client's extraction result")
 		case "selfie_liveness":
-			// What can be checked (one face, a usable photo) can fail the
-			// check; liveness itself cannot pass it.
-			c = check(name, idproof.CheckNotPerformed, "IDV0022", "passive liveness needs a model this server does not have")
-			if f := combine(name, parts, ""); f.Result == idproof.CheckFail {
-				c = f
-			}
+			// A usable selfie, the head turn seen and the passive models
+			// not objecting: every part must pass.
+			c = combine(name, parts, "no selfie was checked")
 		case "face_compare":
-			c = check(name, idproof.CheckNotPerformed, "IDV0022", "face comparison needs a model this server does not have")
+			c = combine(name, parts, "no faces were compared")
+			if len(parts) == 1 {
+				c.Details = parts[0].Details // the distance, for the result
+			}
 		default:
 			c = check(name, idproof.CheckNotPerformed, "IDV0022", "the built-in verifier has no check "+name)
 		}
@@ -231,6 +231,16 @@ func (r *run) verdict() *idproof.Verdict {
 		}
 	}
 	return v
+}
+
+// asked reports whether the configuration asks for the session check.
+func (r *run) asked(name string) bool {
+	for _, c := range r.ev.Checks {
+		if c == name {
+			return true
+		}
+	}
+	return false
 }
 
 // partOf marks detail checks as parts of the session check name.

@@ -1,5 +1,5 @@
-// Package native is the built-in, vendor-free verifier. It checks what a
-// server can check without a vendor or a trained model:
+// Package native is the built-in, vendor-free verifier. Everything runs in
+// this process. It checks:
 //
 //   - image quality (resolution, sharpness, glare) of every side;
 //   - exactly one face on the document front and on the selfie;
@@ -14,8 +14,22 @@
 // What the capture client extracted is only ever compared against other
 // evidence; it never passes a check on its own. An MRZ the server cannot
 // read from the image leaves the MRZ check NOT_PERFORMED even when the
-// client sent one. Face comparison and passive liveness need a model that
-// no Go module ships: they report NOT_PERFORMED with a reason, never a pass.
+// client sent one.
+//
+// Faces are compared and liveness is judged with the trained models of
+// package face, embedded in the binary:
+//
+//   - face_compare: the selfie's face against the portrait found on the
+//     located document, by descriptor distance (faceMatchThreshold);
+//   - selfie_liveness: the head turn the server asked for, measured in the
+//     burst of frames filmed while the person made it (the nose moves
+//     relative to the eyes, in the direction asked, in frames that are not
+//     one still repeated and show the selfie's person throughout), with the
+//     passive models' scores as a weak second opinion that can hold a pass
+//     back but never make one.
+//
+// Neither passes without the evidence for it: no selfie, no face, no
+// frames leave them NOT_PERFORMED with a reason.
 package native
 
 import (
@@ -26,6 +40,7 @@ import (
 	"github.com/idproof/idproof"
 	"github.com/idproof/idproof/connector"
 	"github.com/idproof/idproof/docimage"
+	"github.com/idproof/idproof/face"
 )
 
 // TypeID is the connector type id.
@@ -41,6 +56,12 @@ type Options struct {
 	// AcceptSpecimens lets documents of ICAO's specimen state (UTO) pass,
 	// for trying the verifier out; no real document carries that code.
 	AcceptSpecimens bool `json:"acceptSpecimens"`
+	// FaceMatchThreshold is the descriptor distance below which the
+	// selfie's face matches the document portrait (default
+	// face.Threshold, 0.5; docs/faces.md has the measurements). It also
+	// bounds how far the faces in the liveness frames may be from the
+	// selfie's.
+	FaceMatchThreshold float64 `json:"faceMatchThreshold"`
 }
 
 // Type registers the built-in verifier.
@@ -57,7 +78,7 @@ func Type() connector.Type {
 }
 
 func newConnector(cfg connector.Config) (idproof.Connector, error) {
-	o := Options{MaxAgeYears: 120}
+	o := Options{MaxAgeYears: 120, FaceMatchThreshold: face.Threshold}
 	if len(cfg.Verification) > 0 {
 		if err := json.Unmarshal(cfg.Verification, &o); err != nil {
 			return nil, idproof.Errorf(idproof.EINVALID, "verification.config: %v", err)
@@ -68,6 +89,9 @@ func newConnector(cfg connector.Config) (idproof.Connector, error) {
 	}
 	if o.MinAgeYears < 0 || o.MinAgeYears > 100 || o.MaxAgeYears < 1 || o.MaxAgeYears > 150 || o.MinAgeYears >= o.MaxAgeYears {
 		return nil, idproof.Errorf(idproof.EINVALID, "verification.config.minAgeYears must be 0–100 and below maxAgeYears (1–150)")
+	}
+	if o.FaceMatchThreshold < 0.2 || o.FaceMatchThreshold > 1 {
+		return nil, idproof.Errorf(idproof.EINVALID, "verification.config.faceMatchThreshold must be 0.2–1 (default %.1f)", face.Threshold)
 	}
 	return &Connector{opts: o, now: time.Now, thresholds: docimage.DefaultThresholds}, nil
 }

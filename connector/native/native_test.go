@@ -118,6 +118,7 @@ func TestOptions(t *testing.T) {
 	for cfg, ok := range map[string]bool{
 		``: true, `{}`: true, `{"minAgeYears":18}`: true, `{"minAgeYears":-1}`: false,
 		`{"minAgeYears":50,"maxAgeYears":40}`: false, `{"maxAgeYears":200}`: false, `[1]`: false,
+		`{"faceMatchThreshold":0.6}`: true, `{"faceMatchThreshold":0.1}`: false, `{"faceMatchThreshold":2}`: false,
 	} {
 		_, err := Type().New(connector.Config{Verification: json.RawMessage(cfg)})
 		if (err == nil) != ok {

@@ -25,8 +25,8 @@ type run struct {
 	ev  idproof.Evidence
 	now time.Time
 
-	front, back, fraud, selfie []idproof.Check
-	retryable                  bool
+	front, back, fraud, selfie, compare []idproof.Check
+	retryable                           bool
 
 	imageMRZ, clientMRZ *mrz.Result
 	barcode             *aamva.Result
@@ -63,6 +63,21 @@ func (r *run) checkSides(ctx context.Context) {
 		r.selfie = append(r.selfie, r.selfieQuality(selfie), r.faces("native.selfie_face", selfie, "the selfie"))
 	} else {
 		r.selfie = append(r.selfie, check("native.selfie_image", idproof.CheckNotPerformed, "IDV0016", "no selfie image"))
+	}
+	if ctx.Err() != nil {
+		return
+	}
+	// The face models cost a few tenths of a second an image: they run
+	// for the checks that were asked for, not for every selfie.
+	var person *subject
+	if selfie != nil && (r.asked("face_compare") || r.asked("selfie_liveness")) {
+		person = newSubject(selfie)
+	}
+	if person != nil && r.asked("selfie_liveness") {
+		r.selfie = append(r.selfie, r.passiveLiveness(person), r.activeLiveness(ctx, person))
+	}
+	if r.asked("face_compare") {
+		r.compare = append(r.compare, r.faceCompare(fs, person))
 	}
 	if ctx.Err() != nil {
 		return
