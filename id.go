@@ -35,3 +35,24 @@ func IsObjectID(s string) bool {
 	_, err := hex.DecodeString(s)
 	return err == nil
 }
+
+// IsUUID reports whether s has the form of a UUID, 8-4-4-4-12 hex digits:
+// the form of session ids.
+func IsUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -54,7 +54,7 @@ func (s *Server) crossOrigin(r *http.Request) string {
 // and the browser keeps the answer from the page.
 func (s *Server) allowCORS(w http.ResponseWriter, r *http.Request, id string) bool {
 	origin := s.crossOrigin(r)
-	if origin == "" || len(id) != 36 {
+	if origin == "" || !idproof.IsUUID(id) {
 		return false
 	}
 	sess, err := s.store.Session(r.Context(), id)
@@ -90,9 +90,13 @@ func (s *Server) preflight(w http.ResponseWriter, r *http.Request) error {
 // endpoints of capture settings.
 func (s *Server) captureScope(r *http.Request) (communityID string, err error) {
 	tenantID, communityID := r.PathValue("tenantId"), r.PathValue("communityId")
+	notFound := errorf(idproof.ENOTFOUND, "community %.40q of tenant %.40q not found", communityID, tenantID)
+	if !idproof.IsObjectID(tenantID) || !idproof.IsObjectID(communityID) {
+		return "", notFound
+	}
 	c, err := s.store.Community(r.Context(), communityID)
 	if idproof.IsNotFound(err) || (err == nil && c.TenantID != tenantID) {
-		return "", errorf(idproof.ENOTFOUND, "community %.40q of tenant %.40q not found", communityID, tenantID)
+		return "", notFound
 	}
 	return communityID, err
 }

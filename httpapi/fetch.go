@@ -74,6 +74,12 @@ func fetchFilter(req *fetchRequest) (idproof.SessionFilter, error) {
 	q := req.Query
 	f := idproof.SessionFilter{TenantID: req.TenantID, CommunityID: req.CommunityID, ID: q.ID,
 		Name: q.Name, UID: q.UID, DVCID: q.DVCID}
+	// Filters are compared with stored text: a filter that names nothing
+	// matches nothing, but one that is not text is a mistake to report.
+	if err := checkTexts("tenantId", f.TenantID, "communityId", f.CommunityID, "query.id", q.ID,
+		"query.name", q.Name, "query.uid", q.UID, "query.dvcID", q.DVCID); err != nil {
+		return f, err
+	}
 	if f.TenantID == "" {
 		return f, errorf(idproof.EINVALID, "tenantId is required")
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/idproof/idproof"
 	"github.com/idproof/idproof/admin"
+	"github.com/idproof/idproof/wire"
 )
 
 func (s *Server) serviceKeys(w http.ResponseWriter, r *http.Request) error {
@@ -26,6 +27,14 @@ func (s *Server) rotateServiceKey(w http.ResponseWriter, r *http.Request) error 
 	}
 	if keyID == "" {
 		return errorf(idproof.EINVALID, "keyId is required")
+	}
+	// Unescaped again, the id is checked again. A keyId is a public key in
+	// base64: anything else names no service key and is not looked up.
+	if p := textProblem(keyID, nil); p != "" {
+		return errorf(idproof.ENOTFOUND, "service key not found: keyId %s", p)
+	}
+	if _, err := wire.ParsePublicKey(keyID); err != nil {
+		return errorf(idproof.ENOTFOUND, "service key %.60q not found: keyId is not a public key", keyID)
 	}
 	k, err := s.admin.RotateServiceKey(r.Context(), keyID)
 	if err != nil {

@@ -16,6 +16,9 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) error {
 	if err := s.decode(r, &req); err != nil {
 		return err
 	}
+	if err := checkCreateText(&req); err != nil {
+		return err
+	}
 	sess, err := s.engine.Create(r.Context(), callerFrom(r.Context()).License, req)
 	if err != nil {
 		return err
@@ -52,6 +55,13 @@ func (s *Server) result(w http.ResponseWriter, r *http.Request, v3 bool) error {
 	if req.SessionID == "" {
 		return errorf(idproof.EINVALID, "sessionId is required")
 	}
+	if err := checkTexts("sessionId", req.SessionID, "dvcID", req.DVCID, "apiVersion", req.APIVersion); err != nil {
+		return err
+	}
+	if !idproof.IsUUID(req.SessionID) {
+		// Session ids are UUIDs: anything else names no session.
+		return errorf(idproof.ENOTFOUND, "session %.40q not found", req.SessionID)
+	}
 	switch strings.ToLower(req.APIVersion) {
 	case "", "v1", "v2":
 	case "v3":
@@ -78,13 +88,30 @@ func actor(r *http.Request) proofing.Actor {
 }
 
 // sessionID reads the path's session id. Ids are UUIDs; anything else
-// cannot name a session.
+// cannot name a session, and is not looked up.
 func sessionID(r *http.Request) (string, error) {
 	id := r.PathValue("sessionId")
-	if len(id) != 36 || strings.Count(id, "-") != 4 {
-		return "", errorf(idproof.ENOTFOUND, "session %q not found", id)
+	if !idproof.IsUUID(id) {
+		return "", errorf(idproof.ENOTFOUND, "session %.40q not found", id)
 	}
 	return id, nil
+}
+
+// checkCreateText checks the identifiers and names of a create body, which
+// are stored as text and searched by fetch.
+func checkCreateText(req *proofing.CreateRequest) error {
+	if err := checkText("dvcID", req.DVCID); err != nil {
+		return err
+	}
+	sr := req.SessionRequest
+	if sr == nil {
+		return nil // the engine says what is missing
+	}
+	return checkTexts("sessionRequest.tenantDNS", sr.TenantDNS, "sessionRequest.tenantId", sr.TenantID,
+		"sessionRequest.communityName", sr.CommunityName, "sessionRequest.communityId", sr.CommunityID,
+		"sessionRequest.documentType", sr.DocumentType, "sessionRequest.did", sr.DID, "sessionRequest.userUID", sr.UserUID,
+		"sessionRequest.user.uid", sr.User.UID, "sessionRequest.user.username", sr.User.Username,
+		"sessionRequest.user.firstname", sr.User.Firstname, "sessionRequest.user.lastname", sr.User.Lastname)
 }
 
 // sessionAction adapts an engine call on one session to a handler.
@@ -171,6 +198,9 @@ func (s *Server) sessionEvent(w http.ResponseWriter, r *http.Request) error {
 		if err := s.decode(r, &req); err != nil {
 			return err
 		}
+	}
+	if err := checkText("screen_name", req.ScreenName); err != nil {
+		return err
 	}
 	ev := proofing.Event{Name: r.PathValue("eventName"), ScreenName: req.ScreenName, Status: req.Status, Error: req.Error}
 	if _, err := s.engine.Event(r.Context(), id, actor(r), ev); err != nil {

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/idproof/idproof"
 	"github.com/idproof/idproof/internal/lenient"
@@ -90,8 +89,9 @@ func checkTemplateDVCID(field, v string) (string, error) {
 		return "", errorf(idproof.EINVALID, "%s must not be empty", field)
 	case len(v) > 128:
 		return "", errorf(idproof.EINVALID, "%s is longer than 128 bytes", field)
-	case strings.IndexFunc(v, unicode.IsControl) >= 0:
-		return "", errorf(idproof.EINVALID, "%s contains control characters", field)
+	}
+	if err := checkText(field, v); err != nil {
+		return "", err
 	}
 	return v, nil
 }
@@ -279,7 +279,7 @@ func (s *Server) deleteTemplate(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) sessionTemplates(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("sessionId")
 	notFound := errorf(idproof.ENOTFOUND, "session %.40q not found", id)
-	if len(id) > 64 || strings.IndexFunc(id, unicode.IsControl) >= 0 {
+	if !idproof.IsUUID(id) {
 		return notFound
 	}
 	sess, err := s.store.Session(r.Context(), id)

@@ -117,9 +117,33 @@ type conflicts map[string]string
 const (
 	uniqueViolation     = "23505"
 	foreignKeyViolation = "23503"
+	// Text PostgreSQL refuses: NUL or invalid UTF-8 (22021), a character
+	// the database's encoding lacks or a \u0000 in JSON (22P05), and text
+	// that is not the form of the type it is read as (22P02).
+	characterNotInRepertoire  = "22021"
+	untranslatableCharacter   = "22P05"
+	invalidTextRepresentation = "22P02"
 )
 
-// writeErr turns a unique violation into ECONFLICT and wraps anything else.
+// badText returns EINVALID for text the database refused, and nil for any
+// other error. SQLite stores such text, so the API checks it before it
+// gets here; this is the answer for text that gets past those checks. The
+// store passes text only as it was given (other values go in binary form),
+// so the fault is the caller's input, not the server's.
+func badText(err error, what string) error {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return nil
+	}
+	switch pe.Code {
+	case characterNotInRepertoire, untranslatableCharacter, invalidTextRepresentation:
+		return idproof.Errorf(idproof.EINVALID, "%s: the text given holds NUL, invalid UTF-8 or a character that cannot be stored", what)
+	}
+	return nil
+}
+
+// writeErr turns a unique violation into ECONFLICT, text the database
+// refuses into EINVALID, and wraps anything else.
 func writeErr(op string, err error, c conflicts) error {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == uniqueViolation {
@@ -128,6 +152,9 @@ func writeErr(op string, err error, c conflicts) error {
 			msg = c[""]
 		}
 		return &idproof.Error{Code: idproof.ECONFLICT, Message: msg}
+	}
+	if e := badText(err, op); e != nil {
+		return e
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }
@@ -147,10 +174,14 @@ func notFound(entity, id string) error {
 	return idproof.Errorf(idproof.ENOTFOUND, "%s %q not found", entity, id)
 }
 
-// readErr maps pgx.ErrNoRows to ENOTFOUND and wraps anything else.
+// readErr maps pgx.ErrNoRows to ENOTFOUND, text the database refuses to
+// EINVALID, and wraps anything else.
 func readErr(op string, err error, entity, id string) error {
 	if errors.Is(err, pgx.ErrNoRows) {
 		return notFound(entity, id)
+	}
+	if e := badText(err, op); e != nil {
+		return e
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }

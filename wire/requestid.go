@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // RequestID is the decrypted content of the requestid header.
@@ -30,6 +32,11 @@ func (r RequestID) Marshal() []byte {
 // clients send: extra fields, "appId" for "appid", ts as a number (integer
 // or float, seconds) or a numeric string.
 func ParseRequestID(plain []byte) (RequestID, error) {
+	if !utf8.Valid(plain) {
+		// The decoder would turn bad bytes into U+FFFD, and two different
+		// uuids into one replay record.
+		return RequestID{}, errors.New("requestid is not valid UTF-8")
+	}
 	var m map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(plain))
 	dec.UseNumber()
@@ -58,7 +65,28 @@ func ParseRequestID(plain []byte) (RequestID, error) {
 	if len(r.UUID) > 200 {
 		return r, errors.New("requestid uuid is too long")
 	}
+	// The uuid is stored as the replay record's key and the appid is
+	// logged: neither may carry bytes a database or a log line cannot hold.
+	if !printable(r.UUID) {
+		return r, errors.New("requestid uuid must be printable UTF-8 text")
+	}
+	if !printable(r.AppID) {
+		return r, errors.New("requestid appid must be printable UTF-8 text")
+	}
 	return r, nil
+}
+
+// printable reports whether s is valid UTF-8 without control characters.
+func printable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, c := range s {
+		if unicode.IsControl(c) {
+			return false
+		}
+	}
+	return true
 }
 
 func parseTS(raw json.RawMessage) (int64, error) {

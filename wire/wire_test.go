@@ -194,6 +194,10 @@ func TestParseRequestIDTolerance(t *testing.T) {
 		"uuid number":     {`{"ts":1,"uuid":5}`, RequestID{}, false},
 		"not json":        {`ts=1`, RequestID{}, false},
 		"array":           {`[1]`, RequestID{}, false},
+		"uuid with NUL":   {`{"ts":1,"uuid":"a\u0000b"}`, RequestID{}, false},
+		"uuid bad UTF-8":  {"{\"ts\":1,\"uuid\":\"a\xffb\"}", RequestID{}, false},
+		"appid newline":   {`{"ts":1,"appid":"a\nb","uuid":"u"}`, RequestID{}, false},
+		"uuid non-ASCII":  {`{"ts":1,"uuid":"é-1"}`, RequestID{1, "", "é-1"}, true},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
