@@ -58,8 +58,21 @@ func unauthorized(format string, args ...any) error {
 	return errorf(idproof.EUNAUTHORIZED, format, args...)
 }
 
+// provenKey is the caller's public key once it has shown it holds the
+// private key (a requestid that opens, or the legacy secret); "" before.
+func (c *caller) provenKey() string {
+	if !c.HasKey {
+		return ""
+	}
+	return c.PublicKey
+}
+
 // authenticate applies the access class to r. Every failure is a 401 except
-// a license whose level is too low (403).
+// a license whose level is too low (403) and a caller over its limits
+// (429). The caller is returned in failures too: what it proved so far
+// decides what the failure counts against. The requestid is recorded
+// against replay only once the credentials are good, so that a flood of
+// bad ones writes nothing.
 func (s *Server) authenticate(r *http.Request, cl class) (*caller, error) {
 	c := &caller{}
 	if cl == public {
@@ -72,31 +85,37 @@ func (s *Server) authenticate(r *http.Request, cl class) (*caller, error) {
 	switch {
 	case legacy:
 		if err := s.legacyKey(r.Context(), h.Get("keyId"), h.Get("keySecret"), c); err != nil {
-			return nil, err
+			return c, err
 		}
 		// The legacy form has no required requestid; one that is sent is
 		// still checked, replay included.
 		if rid != "" {
-			if err := s.checkRequestID(r.Context(), c.PublicKey, rid, now, c); err != nil {
-				return nil, err
+			if err := s.openRequestID(c.PublicKey, rid, now, c); err != nil {
+				return c, err
 			}
 		}
 	case pub == "" || rid == "":
-		return nil, unauthorized("publickey and requestid headers are required")
+		return c, unauthorized("publickey and requestid headers are required")
 	default:
-		if err := s.checkRequestID(r.Context(), pub, rid, now, c); err != nil {
-			return nil, err
+		if err := s.openRequestID(pub, rid, now, c); err != nil {
+			return c, err
 		}
 	}
+	if err := s.limits.admitKey(c.PublicKey, s.limits.clientIP(r)); err != nil {
+		return c, err
+	}
 	if cl == session || (cl == sessionOrLicense && !sendsLicense(h, s.cfg.LegacyAuth)) {
-		return c, nil
+		return c, s.useRequestID(r.Context(), now, c)
 	}
 	lic, err := s.license(r.Context(), h, c, now)
 	if err != nil {
-		return nil, err
+		return c, err
+	}
+	if err := s.useRequestID(r.Context(), now, c); err != nil {
+		return c, err
 	}
 	if min := cl.minLevel(); min != "" && lic.AuthLevel.Rank() < min.Rank() {
-		return nil, errorf(idproof.EFORBIDDEN, "this endpoint needs a license of authLevel %s or higher; this license is %s", min, lic.AuthLevel)
+		return c, errorf(idproof.EFORBIDDEN, "this endpoint needs a license of authLevel %s or higher; this license is %s", min, lic.AuthLevel)
 	}
 	c.License = lic
 	return c, nil
@@ -110,23 +129,41 @@ func sendsLicense(h http.Header, legacy bool) bool {
 // checkRequestID verifies the requestid header under the caller's key and
 // records it so it is accepted once, in every replica.
 func (s *Server) checkRequestID(ctx context.Context, pub, rid string, now time.Time, c *caller) error {
+	if err := s.openRequestID(pub, rid, now, c); err != nil {
+		return err
+	}
+	return s.useRequestID(ctx, now, c)
+}
+
+// openRequestID verifies the requestid header under the caller's key: the
+// caller then holds the key. Nothing is recorded yet.
+func (s *Server) openRequestID(pub, rid string, now time.Time, c *caller) error {
 	shared, reqID, err := s.keys.OpenRequest(pub, rid, now, s.cfg.AllowedTimeSpan)
 	if err != nil {
 		return unauthorized("%v", err)
 	}
+	c.PublicKey, c.Shared, c.HasKey, c.RequestID = pub, shared, true, reqID
+	return nil
+}
+
+// useRequestID records the caller's requestid, if it sent one, so that it
+// is accepted once, in every replica.
+func (s *Server) useRequestID(ctx context.Context, now time.Time, c *caller) error {
+	if c.RequestID.UUID == "" && c.RequestID.TS == 0 {
+		return nil // legacy headers without a requestid
+	}
 	// Remember the pair for as long as its ts could still pass the window.
-	until := time.Unix(reqID.TS, 0).Add(s.cfg.AllowedTimeSpan + time.Second)
+	until := time.Unix(c.RequestID.TS, 0).Add(s.cfg.AllowedTimeSpan + time.Second)
 	if until.Before(now) {
 		until = now.Add(time.Second)
 	}
-	fresh, err := s.store.UseRequestID(ctx, pub, reqID.UUID, now, until)
+	fresh, err := s.store.UseRequestID(ctx, c.PublicKey, c.RequestID.UUID, now, until)
 	if err != nil {
 		return err
 	}
 	if !fresh {
 		return unauthorized("requestid was already used; send a new uuid with every request")
 	}
-	c.PublicKey, c.Shared, c.HasKey, c.RequestID = pub, shared, true, reqID
 	return nil
 }
 
@@ -175,14 +212,24 @@ func (s *Server) license(ctx context.Context, h http.Header, c *caller, now time
 		return nil, unauthorized("licensekey header is required")
 	}
 	lic, err := s.store.LicenseByKeyHash(ctx, idproof.LicenseKeyHash(key))
-	if idproof.IsNotFound(err) {
-		return nil, unauthorized("unknown license")
-	}
-	if err != nil {
+	why := ""
+	switch {
+	case idproof.IsNotFound(err):
+		why = "unknown license"
+	case err != nil:
 		return nil, err
+	default:
+		why = lic.Usable(now)
 	}
-	if why := lic.Usable(now); why != "" {
-		return nil, unauthorized("%s", why)
+	if why != "" {
+		// Unknown, disabled and expired answer alike: the difference
+		// would tell a guesser which keys exist. The log keeps it.
+		log := logger(ctx, s.log).With("reason", why, "publickey", c.PublicKey)
+		if lic != nil {
+			log = log.With("license_id", lic.ID)
+		}
+		log.Info("license refused")
+		return nil, unauthorized("license is not valid")
 	}
 	return lic, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/idproof/idproof"
 )
@@ -39,6 +40,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var maxErr *http.MaxBytesError
 	if errors.As(err, &maxErr) {
 		err = errorf(idproof.ETOOLARGE, "request body is larger than %d bytes", maxErr.Limit)
+	}
+	var later *retryLater
+	if errors.As(err, &later) {
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(later.after)))
 	}
 	code := idproof.ErrorCode(err)
 	status, ok := statusOf[code]

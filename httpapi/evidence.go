@@ -39,6 +39,9 @@ func (s *Server) submitVerification(w http.ResponseWriter, r *http.Request) erro
 	if proofing.VerificationSide(name) == "" {
 		return errorf(idproof.EINVALID, "verificationName must be document_liveness_front, document_liveness_back or selfie_liveness")
 	}
+	if err := s.canSubmit(r, id); err != nil {
+		return err
+	}
 	var body sideBody
 	if err := s.decode(r, &body); err != nil {
 		return err
@@ -68,6 +71,9 @@ type documentBody struct {
 func (s *Server) submitDocumentBody(w http.ResponseWriter, r *http.Request) error {
 	id, err := sessionID(r)
 	if err != nil {
+		return err
+	}
+	if err := s.canSubmit(r, id); err != nil {
 		return err
 	}
 	var body documentBody

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"io"
 	"mime"
 	"net/http"
 	"strings"
@@ -19,30 +17,58 @@ import (
 // which the adapter renders in the API format.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-// adapt turns a route into an http.Handler: body limit, authentication by
-// access class, then the endpoint.
+// adapt turns a route into an http.Handler: body limit, the address's
+// rate, authentication by access class, then the endpoint. Failed
+// credentials and unknown sessions count towards a lock-out.
 func (s *Server) adapt(rt route) http.Handler {
+	rt.handle = checkPathText(rt) // path values are text before any handler reads them
+	limit := s.cfg.MaxBodyBytes
+	switch {
+	case rt.maxBody > DefaultMaxBodyBytes:
+		limit = rt.maxBody // images inline, large workflows
+	case rt.maxBody > 0:
+		limit = min(limit, rt.maxBody) // a route that needs less than plain JSON
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		limit := s.cfg.MaxBodyBytes
-		if rt.maxBody > 0 {
-			limit = rt.maxBody
-		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if rt.class == session || rt.class == sessionOrLicense {
 			// Before anything can fail: a page of another origin must be
 			// able to read the error too.
 			s.allowCORS(w, r, r.PathValue("sessionId"))
 		}
-		c, err := s.authenticate(r, rt.class)
+		hold := &bodyHold{limit: limit}
+		defer hold.done()
+		ip := s.limits.clientIP(r)
+		c := &caller{}
+		err := s.limits.admitAddress(ip, rt.class)
+		if err == nil {
+			c, err = s.authenticate(r, rt.class)
+		}
 		if err == nil {
 			ctx := context.WithValue(r.Context(), callerKey, c)
 			ctx = context.WithValue(ctx, sealKey, rt.sealReply)
+			ctx = context.WithValue(ctx, holdKey, hold)
 			err = rt.handle(w, r.WithContext(ctx))
+		}
+		if guessing(rt.class, err) {
+			s.limits.failed(ip, c.provenKey())
 		}
 		if err != nil {
 			s.writeError(w, r, err)
 		}
 	})
+}
+
+// guessing reports whether err is what a caller guessing credentials or
+// session ids gets: wrong credentials, or a session that does not exist.
+func guessing(cl class, err error) bool {
+	switch idproof.ErrorCode(err) {
+	case idproof.EUNAUTHORIZED:
+		return true
+	case idproof.ENOTFOUND:
+		return cl == session || cl == sessionOrLicense
+	}
+	return false
 }
 
 const sealKey ctxKey = 100
@@ -57,13 +83,9 @@ func (s *Server) decode(r *http.Request, dst any) error {
 			return errorf(idproof.EUNSUPPORTED, "Content-Type %q is not supported; send application/json", ct)
 		}
 	}
-	body, err := io.ReadAll(r.Body)
+	body, err := s.readBody(r)
 	if err != nil {
-		var maxErr *http.MaxBytesError
-		if errors.As(err, &maxErr) {
-			return err
-		}
-		return errorf(idproof.EINVALID, "cannot read request body: %v", err)
+		return err
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return errorf(idproof.EINVALID, "request body is empty; a JSON object is required")
@@ -76,7 +98,7 @@ func (s *Server) decode(r *http.Request, dst any) error {
 			return err
 		}
 	}
-	body, err = unwrapBody(body, c)
+	body, err = checkBodyText(unwrapBody(body, c))
 	if err != nil {
 		return err
 	}
@@ -98,31 +120,34 @@ func acceptedMediaType(mt string) bool {
 
 // looksEnveloped reports whether body is {"data": "<string>", ...}.
 func looksEnveloped(body []byte) bool {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(body, &m) != nil {
+	if !json.Valid(body) {
 		return false
 	}
-	d := bytes.TrimSpace(m["data"])
+	m, _ := members(body, 2)
+	d := m["data"]
 	return len(d) > 0 && d[0] == '"'
 }
 
 // unwrapBody removes up to two levels of {"data": ...} wrapping, decrypting
-// a string envelope with the caller's shared key.
+// a string envelope with the caller's shared key. The body is read in
+// place: its members are slices of it.
 func unwrapBody(body []byte, c *caller) ([]byte, error) {
 	for range 2 {
-		var m map[string]json.RawMessage
-		if json.Unmarshal(body, &m) != nil {
+		if !json.Valid(body) {
+			break // let the endpoint's decoder report it
+		}
+		m, ok := members(body, 2)
+		if !ok {
 			break // not an object: let the endpoint's decoder report it
 		}
 		data, ok := m["data"]
 		if !ok || len(m) > 2 || (len(m) == 2 && m["publicKey"] == nil) {
 			break
 		}
-		data = bytes.TrimSpace(data)
 		switch {
 		case len(data) > 0 && data[0] == '"':
-			var enc string
-			if err := json.Unmarshal(data, &enc); err != nil {
+			enc, ok := jsonString(data)
+			if !ok {
 				return nil, errorf(idproof.EINVALID, "data is not a JSON string")
 			}
 			if !c.HasKey {

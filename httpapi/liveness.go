@@ -36,8 +36,11 @@ func (s *Server) livenessFrames(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.canSubmit(r, id); err != nil {
+		return err
+	}
 	var body struct {
-		Frames []string `json:"frames"`
+		Frames inlineList `json:"frames"`
 	}
 	if err := s.decode(r, &body); err != nil {
 		return err
@@ -47,7 +50,7 @@ func (s *Server) livenessFrames(w http.ResponseWriter, r *http.Request) error {
 	}
 	frames := make([][]byte, len(body.Frames))
 	for i, f := range body.Frames {
-		if frames[i], err = proofing.DecodeInline(fmt.Sprintf("frames[%d]", i), f); err != nil {
+		if frames[i], err = f.use(fmt.Sprintf("frames[%d]", i)); err != nil {
 			return err
 		}
 	}

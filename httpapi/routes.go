@@ -30,8 +30,8 @@ func (s *Server) routes() []route {
 		{pattern: "GET /environment", class: public, handle: s.environment},
 		{pattern: "GET /sd", class: public, handle: s.serviceDirectory},
 		{pattern: "GET /info", class: licensed, handle: s.info},
-		{pattern: "POST /ecdsa_helper", class: public, handle: s.ecdsaHelper},
-		{pattern: "POST /ecdsa_helper/{method}", class: public, handle: s.ecdsaHelper},
+		{pattern: "POST /ecdsa_helper", class: public, handle: s.ecdsaHelper, maxBody: helperBodyLimit},
+		{pattern: "POST /ecdsa_helper/{method}", class: public, handle: s.ecdsaHelper, maxBody: helperBodyLimit},
 		{pattern: "GET /servicekeys", class: system, handle: s.serviceKeys},
 		// {keyId...}: a keyId is base64 and may contain '/', escaped or not.
 		{pattern: "DELETE /servicekey/{keyId...}", class: system, handle: s.rotateServiceKey},
@@ -90,9 +90,9 @@ func (s *Server) routes() []route {
 
 		// Proofing templates.
 		{pattern: "GET /proofingtemplates/{sessionId}", class: sessionOrLicense, handle: s.sessionTemplates},
-		{pattern: "PUT /proofingtemplates/tenant/{tenantId}/community/{communityId}", class: licensed, handle: s.createTemplate},
-		{pattern: "PATCH /proofingtemplates/tenant/{tenantId}/community/{communityId}/dvcId/{dvcId}", class: serviceExt, handle: s.updateTemplateByDVC},
-		{pattern: "PATCH /proofingtemplates/tenant/{tenantId}/community/{communityId}/id/{id}", class: licensed, handle: s.updateTemplate},
+		{pattern: "PUT /proofingtemplates/tenant/{tenantId}/community/{communityId}", class: licensed, handle: s.createTemplate, maxBody: templateBodyLimit},
+		{pattern: "PATCH /proofingtemplates/tenant/{tenantId}/community/{communityId}/dvcId/{dvcId}", class: serviceExt, handle: s.updateTemplateByDVC, maxBody: templateBodyLimit},
+		{pattern: "PATCH /proofingtemplates/tenant/{tenantId}/community/{communityId}/id/{id}", class: licensed, handle: s.updateTemplate, maxBody: templateBodyLimit},
 		{pattern: "DELETE /proofingtemplates/tenant/{tenantId}/community/{communityId}/id/{id}", class: licensed, handle: s.deleteTemplate},
 
 		// Administration (not in the API document): tenants, communities,

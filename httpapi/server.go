@@ -25,8 +25,13 @@ type Config struct {
 	PublicURL string
 	// AllowedTimeSpan bounds |now - requestid.ts|.
 	AllowedTimeSpan time.Duration
-	// MaxBodyBytes limits request bodies.
+	// MaxBodyBytes limits request bodies of the routes that take plain
+	// JSON; the routes that take images inline have larger limits of their
+	// own.
 	MaxBodyBytes int64
+	// Limits bound what one caller can ask of the server; the zero value
+	// sets none (DefaultLimits is what `idproof serve` uses).
+	Limits Limits
 	// LegacyAuth accepts the plain keyId/keySecret/license headers.
 	LegacyAuth bool
 	// ECDSAHelper enables POST /ecdsa_helper/{method}.
@@ -38,7 +43,7 @@ type Config struct {
 // Defaults for Config fields left zero.
 const (
 	DefaultAllowedTimeSpan = 60 * time.Second
-	DefaultMaxBodyBytes    = 20 << 20
+	DefaultMaxBodyBytes    = 1 << 20
 )
 
 // Server is the HTTP API.
@@ -55,6 +60,7 @@ type Server struct {
 	localBlob  http.Handler
 	signer     *signing.Signer
 	capture    *capture.Handler
+	limits     *limits
 	handler    http.Handler
 }
 
@@ -95,6 +101,7 @@ func New(cfg Config, d Deps) *Server {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: cfg, store: d.Store, keys: d.Keys, admin: d.Admin, clock: d.Clock, log: d.Logger, connectors: d.Connectors, engine: d.Engine, signer: d.Signer, buckets: d.Buckets, localBlob: d.LocalBlob, capture: d.Capture}
+	s.limits = newLimits(cfg.Limits, d.Clock)
 	s.handler = s.middleware(s.mux())
 	return s
 }

@@ -32,8 +32,10 @@ type sideBody struct {
 	} `json:"event"`
 }
 
-// sideImages is the images of a side by field; empty values are dropped.
-type sideImages map[string]string
+// sideImages is the images of a side by field, decoded as the body is
+// read so that the body's base64 is never copied; empty values are
+// dropped.
+type sideImages map[string]inline
 
 func (m *sideImages) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
@@ -41,55 +43,56 @@ func (m *sideImages) UnmarshalJSON(b []byte) error {
 	switch {
 	case bytes.Equal(b, []byte("null")):
 	case len(b) > 0 && b[0] == '[':
-		var items []json.RawMessage
-		if err := json.Unmarshal(b, &items); err != nil {
-			return err
-		}
+		items, _ := elements(b)
 		for i, it := range items {
 			if err := out.addItem(i, it); err != nil {
 				return err
 			}
 		}
 	default:
-		var obj map[string]*string
-		if err := json.Unmarshal(b, &obj); err != nil {
+		if err := out.addObject(b, true); err != nil {
 			return err
-		}
-		for k, v := range obj {
-			if v != nil && *v != "" {
-				out[k] = *v
-			}
 		}
 	}
 	*m = out
 	return nil
 }
 
+// addObject merges an object of base64 strings (or nulls) into m; an
+// existing field is kept unless replace.
+func (m sideImages) addObject(b []byte, replace bool) error {
+	obj, ok := members(b, len(b))
+	if !ok {
+		return fmt.Errorf("images must be an object or an array")
+	}
+	for k, v := range obj {
+		if bytes.Equal(v, []byte("null")) {
+			continue
+		}
+		in, ok := decodeInline(v)
+		if !ok {
+			return fmt.Errorf("images.%s must be a base64 string", k)
+		}
+		if _, dup := m[k]; len(v) > 2 && (replace || !dup) {
+			m[k] = in
+		}
+	}
+	return nil
+}
+
 // addItem reads the i-th entry of an images array: a base64 string stands
 // for imageFields[i]; an object is merged by its keys.
-func (m sideImages) addItem(i int, it json.RawMessage) error {
-	it = bytes.TrimSpace(it)
+func (m sideImages) addItem(i int, it []byte) error {
 	switch {
 	case len(it) > 0 && it[0] == '{':
-		var obj map[string]*string
-		if err := json.Unmarshal(it, &obj); err != nil {
-			return err
-		}
-		for k, v := range obj {
-			if _, dup := m[k]; v != nil && *v != "" && !dup {
-				m[k] = *v
-			}
-		}
+		return m.addObject(it, false)
 	case len(it) > 0 && it[0] == '"':
 		if i >= len(imageFields) {
 			return fmt.Errorf("images has more than %d entries (%s)", len(imageFields), strings.Join(imageFields, ", "))
 		}
-		var v string
-		if err := json.Unmarshal(it, &v); err != nil {
-			return err
-		}
-		if v != "" {
-			m[imageFields[i]] = v
+		in, _ := decodeInline(it)
+		if len(it) > 2 {
+			m[imageFields[i]] = in
 		}
 	case bytes.Equal(it, []byte("null")):
 	default:
@@ -127,7 +130,7 @@ func (b *sideBody) side(side string) (sub proofing.SideSubmission, ignored []str
 			ignored = append(ignored, at+": "+name+" is already given by "+by)
 			continue
 		}
-		data, err := proofing.DecodeInline(at, v)
+		data, err := v.use(at)
 		if err != nil {
 			return sub, nil, err
 		}
