@@ -109,7 +109,7 @@ func (s *Service) putConfig(ctx context.Context, old *idproof.VerificationConfig
 			return nil, err
 		}
 	}
-	if err := restoreSecrets(conn, stored, false, "connector"); err != nil {
+	if err := restore(conn, stored, "connector", nil); err != nil {
 		return nil, err
 	}
 	plain := conn.encode()

@@ -50,13 +50,7 @@ var secretParts = []string{"secret", "password", "passwd", "passphrase", "token"
 // IsSecretName reports whether a JSON key names a secret under the masking
 // rule above.
 func IsSecretName(key string) bool {
-	n := strings.Map(func(r rune) rune {
-		switch r {
-		case '_', '-', '.', ' ':
-			return -1
-		}
-		return r
-	}, strings.ToLower(key))
+	n := normaliseName(key)
 	for _, s := range notSecretSuffixes {
 		if strings.HasSuffix(n, s) {
 			return false
@@ -72,6 +66,17 @@ func IsSecretName(key string) bool {
 		return true
 	}
 	return strings.HasSuffix(n, "key") || strings.HasSuffix(n, "keys")
+}
+
+// normaliseName lower-cases key and drops '_', '-', '.' and spaces.
+func normaliseName(key string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '_', '-', '.', ' ':
+			return -1
+		}
+		return r
+	}, strings.ToLower(key))
 }
 
 // MaskValue returns the masked form of one secret string.
@@ -249,7 +254,9 @@ func writeJSONString(b *bytes.Buffer, s string) {
 // RestoreMasked returns doc with every masked secret replaced by the stored
 // secret at the same place (see restoreSecrets), so a document read back
 // masked can be sent back unchanged. path names doc in error messages.
-func RestoreMasked(doc, stored json.RawMessage, path string) (json.RawMessage, error) {
+// outside are the values kept beside doc that also decide where its secrets
+// go (a bucket's name); see restore.
+func RestoreMasked(doc, stored json.RawMessage, path string, outside ...Destination) (json.RawMessage, error) {
 	n, err := parseJSON(doc)
 	if err != nil {
 		return nil, idproof.Errorf(idproof.EINVALID, "%s is not valid JSON", path)
@@ -260,8 +267,149 @@ func RestoreMasked(doc, stored json.RawMessage, path string) (json.RawMessage, e
 			return nil, err
 		}
 	}
-	if err := restoreSecrets(n, old, false, path); err != nil {
+	if err := restore(n, old, path, outside); err != nil {
 		return nil, err
 	}
 	return n.encode(), nil
+}
+
+// A masked value stands for the stored secret only while the document still
+// sends that secret where it went before. Otherwise whoever may edit a
+// configuration but was never shown its secrets (the masking is for them)
+// could point the URL at a host of their own, send the masked value back,
+// and receive the secret with the next call, and the document images with
+// it. So when a destination changes, every secret must come in clear again.
+//
+// A destination is, at any depth:
+//   - a value under a name (normalised as for secrets) ending in url, uri,
+//     endpoint, host, hostname, domain, server, api (airAPI), region,
+//     bucket, bucketname, account, accountname or projectid, or in the
+//     plural of one;
+//   - any string that holds "://", whatever its name: vendors' option
+//     objects hold URLs under names no list foresees;
+//   - the connector's top-level "type", which picks the vendor;
+//   - a value kept outside the document (Destination), such as a bucket's
+//     name.
+//
+// Added and removed destinations are changes too: an endpoint added to an
+// AWS credential moves it off AWS.
+
+// destinationSuffixes end the names of values that say where secrets go.
+var destinationSuffixes = []string{"url", "uri", "endpoint", "host", "hostname", "domain", "server", "api",
+	"region", "bucket", "bucketname", "account", "accountname", "projectid"}
+
+// IsDestinationName reports whether a JSON key names where the secrets of
+// its document are sent, under the rule above.
+func IsDestinationName(key string) bool {
+	n := normaliseName(key)
+	for _, s := range destinationSuffixes {
+		if strings.HasSuffix(n, s) || strings.HasSuffix(n, s+"s") {
+			return true
+		}
+	}
+	return false
+}
+
+// Destination is a value that decides where a document's secrets go but is
+// kept beside the document, such as a bucket's name.
+type Destination struct {
+	Field    string // as error messages name it
+	Old, New string
+}
+
+// restore checks the destinations of n against stored and then restores the
+// masked secrets of n (restoreSecrets). path names n in error messages.
+//
+// Destinations are compared once restored: a URL under a secret name is
+// masked when read, and comes back masked when it did not change.
+func restore(n, stored *jsonNode, path string, outside []Destination) error {
+	masked := firstMasked(n, false, path)
+	if err := restoreSecrets(n, stored, false, path); err != nil {
+		return err
+	}
+	if masked == "" || stored == nil {
+		return nil
+	}
+	if field := changedDestination(n, stored, path, outside); field != "" {
+		return idproof.Errorf(idproof.EINVALID, "%s is a masked value, but %s changed: a stored secret is only kept for the destination it was given for; send the secret itself", masked, field)
+	}
+	return nil
+}
+
+// changedDestination returns the path of the first destination that differs
+// between n and stored, or "".
+func changedDestination(n, stored *jsonNode, path string, outside []Destination) string {
+	for _, d := range outside {
+		if d.Old != d.New {
+			return d.Field
+		}
+	}
+	var now, before []destination
+	n.destinations(path, true, &now)
+	stored.destinations(path, true, &before)
+	was := map[string]string{}
+	for _, d := range before {
+		was[d.path] = d.value
+	}
+	for _, d := range now {
+		if v, ok := was[d.path]; !ok || v != d.value {
+			return d.path
+		}
+		delete(was, d.path)
+	}
+	for _, d := range before { // removed ones, in the stored order
+		if _, ok := was[d.path]; ok {
+			return d.path
+		}
+	}
+	return ""
+}
+
+type destination struct{ path, value string }
+
+// destinations appends the destinations of n, in document order. root says
+// whether n is the document itself.
+func (n *jsonNode) destinations(path string, root bool, out *[]destination) {
+	switch n.kind {
+	case '"':
+		if strings.Contains(n.str, "://") {
+			*out = append(*out, destination{path, n.str})
+		}
+	case '{':
+		for i, c := range n.elems {
+			k, p := n.keys[i], path+"."+n.keys[i]
+			if IsDestinationName(k) || (root && k == "type") {
+				*out = append(*out, destination{p, string(c.encode())})
+				continue
+			}
+			c.destinations(p, false, out)
+		}
+	case '[':
+		for i, c := range n.elems {
+			c.destinations(path+"["+strconv.Itoa(i)+"]", false, out)
+		}
+	}
+}
+
+// firstMasked returns the path of the first masked secret of n, or "".
+func firstMasked(n *jsonNode, secret bool, path string) string {
+	switch n.kind {
+	case '"':
+		if secret && looksMasked(n.str) {
+			return path
+		}
+	case '{':
+		for i, c := range n.elems {
+			if p := firstMasked(c, secret || IsSecretName(n.keys[i]), path+"."+n.keys[i]); p != "" {
+				return p
+			}
+		}
+	case '[':
+		for i, c := range n.elems {
+			if p := firstMasked(c, secret, path+"["+strconv.Itoa(i)+"]"); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
 }

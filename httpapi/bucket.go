@@ -79,6 +79,9 @@ func (s *Server) putBucket(w http.ResponseWriter, r *http.Request) error {
 	if err := s.decode(r, &req); err != nil {
 		return err
 	}
+	if err := checkTexts("type", req.Type, "bucketName", req.BucketName, "createdBy", req.CreatedBy); err != nil {
+		return err
+	}
 	if lenient.IsChoiceList(req.Type) {
 		return errorf(idproof.EINVALID, "type %.40q lists the choices; send one of aws, gcp, azure, local", req.Type)
 	}
@@ -101,15 +104,20 @@ func (s *Server) putBucket(w http.ResponseWriter, r *http.Request) error {
 	plain, _ := json.Marshal(creds)
 	old, err := s.store.BucketByCommunity(r.Context(), tenantID, communityID)
 	var stored json.RawMessage
+	var bucketName admin.Destination
 	switch {
 	case err == nil && old.Type == req.Type:
 		if stored, err = s.keyringOpen(old.CredentialsSealed); err != nil {
 			return err
 		}
+		// Masked credentials are kept only for the bucket they were given
+		// for; the endpoint, region and account inside them are checked
+		// the same way.
+		bucketName = admin.Destination{Field: "bucketName", Old: old.BucketName, New: req.BucketName}
 	case err != nil && !idproof.IsNotFound(err):
 		return err
 	}
-	if plain, err = admin.RestoreMasked(plain, stored, "credentials"); err != nil {
+	if plain, err = admin.RestoreMasked(plain, stored, "credentials", bucketName); err != nil {
 		return err
 	}
 	if err := json.Unmarshal(plain, &creds); err != nil {

@@ -45,13 +45,14 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		log := s.log.With("request_id", reqID)
 		r = r.WithContext(context.WithValue(r.Context(), loggerKey, log))
 
-		if p := r.URL.Path; p == PathPrefix || strings.HasPrefix(p, PathPrefix+"/") {
-			r.URL.Path = strings.TrimPrefix(p, PathPrefix)
+		if p, ok := trimPathPrefix(r.URL.Path); ok {
+			r.URL.Path = p
 			r.URL.RawPath = strings.TrimPrefix(r.URL.RawPath, PathPrefix)
-			if r.URL.Path == "" {
-				r.URL.Path = "/"
-			}
 		}
+		// API replies carry credentials, session state and personal data:
+		// no cache, shared or private, may keep them. Handlers whose replies
+		// are public and stable (capture assets, the JWK Set) set their own.
+		w.Header().Set("Cache-Control", "no-store")
 
 		rw := &responseWriter{ResponseWriter: w, r: r}
 		defer func() {
@@ -64,11 +65,61 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 					writeErrorStatus(rw, http.StatusInternalServerError, "internal error")
 				}
 			}
-			log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rw.status,
+			log.Info("request", "method", r.Method, "path", logPath(r.URL.Path), "status", rw.status,
 				"bytes", rw.bytes, "duration_ms", time.Since(start).Milliseconds(), "remote", r.RemoteAddr)
 		}()
 		next.ServeHTTP(rw, r)
 	})
+}
+
+// trimPathPrefix returns p without PathPrefix, and whether it had it.
+func trimPathPrefix(p string) (string, bool) {
+	if p != PathPrefix && !strings.HasPrefix(p, PathPrefix+"/") {
+		return p, false
+	}
+	p = strings.TrimPrefix(p, PathPrefix)
+	if p == "" {
+		p = "/"
+	}
+	return p, true
+}
+
+// logPath shortens each UUID segment of p (session ids, which are the
+// capability to a session and its personal data) to its first 8
+// characters, enough to follow one session through the log without making
+// the log a list of live sessions.
+func logPath(p string) string {
+	if !strings.Contains(p, "-") {
+		return p // no UUID: the common case costs no allocation
+	}
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		if isUUID(s) {
+			segs[i] = s[:8] + "…"
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// isUUID reports whether s has the 8-4-4-4-12 hex form of a UUID.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func validRequestID(s string) bool {

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"image/jpeg"
 	"image/png"
 	"io"
@@ -26,11 +27,21 @@ type Limits struct {
 	MaxSide   int   // width and height, each
 	MaxPixels int   // width × height
 	MinSide   int   // smaller pictures cannot be verified
+	// MaxDecodeBytes bounds the memory that decoding the image and turning
+	// it upright hold at their peak, estimated from the header before any
+	// pixel is decoded (see decodeCost); 0 means no bound. Pixels alone do
+	// not bound it: a 16-bit PNG takes 8 bytes a pixel where a JPEG takes
+	// 1.5 to 3, and compresses a flat 24 MP picture into a few hundred KB.
+	MaxDecodeBytes int64
 }
 
-// DefaultLimits fit phone cameras (12–48 MP photos are resized by capture
-// clients; 24 MP raw is accepted) while bounding decode memory to ~100 MB.
-var DefaultLimits = Limits{MaxBytes: 15 << 20, MaxSide: 8000, MaxPixels: 24_000_000, MinSide: 64}
+// DefaultLimits fit phone cameras: photos are 12 MP by default (24 MP on
+// some), and the capture page sends them smaller still; 48–50 MP sensors
+// write 12 MP unless asked for full resolution, which is over MaxSide. The
+// decode budget is what the largest accepted photo costs, a 24 MP JPEG
+// turned upright (24 MP × 3 bytes, twice): a 24 MP 16-bit PNG (192 MB, and
+// seconds of CPU) is refused, an 8-bit one (96 MB) is not.
+var DefaultLimits = Limits{MaxBytes: 15 << 20, MaxSide: 8000, MaxPixels: 24_000_000, MinSide: 64, MaxDecodeBytes: 144_000_000}
 
 // Image is a checked, normalised image.
 type Image struct {
@@ -97,13 +108,17 @@ func Check(name string, r io.Reader, l Limits) (*Image, error) {
 	case cfg.Width < l.MinSide || cfg.Height < l.MinSide:
 		return nil, bad(name, "is %d×%d pixels; each side must be at least %d", cfg.Width, cfg.Height, l.MinSide)
 	}
-	img, err := decode(format, raw)
-	if err != nil {
-		return nil, bad(name, "truncated or corrupt %s data", format)
-	}
 	orientation := 1
 	if format == JPEG {
 		orientation = jpegOrientation(raw)
+	}
+	if cost, what := decodeCost(cfg, orientation); l.MaxDecodeBytes > 0 && cost > l.MaxDecodeBytes {
+		return nil, bad(name, "declares %d×%d pixels of %s, which take %d MB to decode; at most %d MB: send fewer pixels or 8-bit colour",
+			cfg.Width, cfg.Height, what, cost/1_000_000, l.MaxDecodeBytes/1_000_000)
+	}
+	img, err := decode(format, raw)
+	if err != nil {
+		return nil, bad(name, "truncated or corrupt %s data", format)
 	}
 	img = orient(img, orientation)
 	out := &Image{Source: format, Orientation: orientation, Width: img.Bounds().Dx(), Height: img.Bounds().Dy()}
@@ -122,6 +137,41 @@ func Check(name string, r io.Reader, l Limits) (*Image, error) {
 	}
 	out.Data = buf.Bytes()
 	return out, nil
+}
+
+// decodeCost estimates, from the header, the bytes that decoding an image
+// and turning it upright hold at their peak, and names its colour for
+// messages. The decoded bytes per pixel follow the colour model; a JPEG's
+// chroma subsampling is not in its header, so YCbCr counts as unsubsampled.
+// Turning a YCbCr image keeps a second copy (see orient); any other
+// picture is turned through two 4-byte-per-pixel copies, the first made
+// while the decoded one is still held.
+func decodeCost(cfg image.Config, orientation int) (int64, string) {
+	bpp, what := int64(8), "an unknown colour model"
+	switch m := cfg.ColorModel; m {
+	case color.RGBA64Model, color.NRGBA64Model:
+		bpp, what = 8, "16-bit colour"
+	case color.Gray16Model:
+		bpp, what = 2, "16-bit grey"
+	case color.RGBAModel, color.NRGBAModel, color.CMYKModel, color.NYCbCrAModel:
+		bpp, what = 4, "8-bit colour"
+	case color.YCbCrModel:
+		bpp, what = 3, "8-bit colour"
+	case color.GrayModel, color.AlphaModel:
+		bpp, what = 1, "8-bit grey"
+	default:
+		if _, ok := m.(color.Palette); ok {
+			bpp, what = 1, "palette colour"
+		}
+	}
+	switch {
+	case orientation < 2 || orientation > 8:
+	case cfg.ColorModel == color.YCbCrModel:
+		bpp *= 2
+	default:
+		bpp = max(bpp+4, 8)
+	}
+	return int64(cfg.Width) * int64(cfg.Height) * bpp, what
 }
 
 func decodeConfig(format string, b []byte) (image.Config, error) {

@@ -12,6 +12,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"strings"
 	"time"
@@ -46,6 +47,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		dsn, conns = "file::memory:?"+params, 1
 	} else {
 		dsn = "file:" + escapePath(path) + "?_pragma=journal_mode(WAL)&" + params
+		if err := createPrivate(path); err != nil {
+			return nil, err
+		}
 	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
@@ -59,6 +63,19 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// createPrivate creates the database file, mode 0600, if it does not exist
+// yet. SQLite would create it 0644 (less the umask), readable by every
+// local user, and it holds sessions' personal data; it gives the -wal and
+// -shm files the mode of the database file, so they follow. An existing
+// file keeps the mode its operator gave it.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return f.Close()
 }
 
 // escapePath quotes the characters that would end or garble the path part of

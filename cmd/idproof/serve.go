@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -39,12 +41,40 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", envOr("IDPROOF_ADDR", "127.0.0.1:8080"), "address to listen on (env IDPROOF_ADDR)")
 	publicURL := fs.String("public-url", envOr("IDPROOF_PUBLIC_URL", ""), "base URL of this server as clients see it; default http://<addr> (env IDPROOF_PUBLIC_URL)")
 	span := fs.Duration("allowed-time-span", httpapi.DefaultAllowedTimeSpan, "largest accepted difference between a requestid's ts and server time")
-	maxBody := fs.Int64("max-body-bytes", httpapi.DefaultMaxBodyBytes, "largest accepted request body")
-	legacy := fs.Bool("legacy-auth", envBool("IDPROOF_LEGACY_AUTH", true), "accept the plain keyId/keySecret/license headers (env IDPROOF_LEGACY_AUTH)")
+	maxBody := fs.Int64("max-body-bytes", httpapi.DefaultMaxBodyBytes, "largest accepted body of the routes that take plain JSON (those that take images inline have their own, larger limits)")
+	lim := httpapi.DefaultLimits
+	fs.Int64Var(&lim.BodyMemory, "body-memory", lim.BodyMemory, "bytes of request bodies held in memory at once; a request that finds no room within --body-wait gets 503; 0 for no bound")
+	fs.DurationVar(&lim.BodyWait, "body-wait", lim.BodyWait, "how long a request waits for room under --body-memory")
+	fs.Float64Var(&lim.KeyRate, "key-rate", lim.KeyRate, "requests per second of one public key, after a burst of --key-burst; 0 for no limit")
+	fs.IntVar(&lim.KeyBurst, "key-burst", lim.KeyBurst, "requests one public key may send at once")
+	fs.Float64Var(&lim.IPRate, "ip-rate", lim.IPRate, "requests per second of one client address, after a burst of --ip-burst; 0 for no limit")
+	fs.IntVar(&lim.IPBurst, "ip-burst", lim.IPBurst, "requests one client address may send at once")
+	fs.IntVar(&lim.FailureLimit, "failure-limit", lim.FailureLimit, "failed credentials or unknown session ids of one key or address within --failure-window that lock it out for --lockout; 0 for no lock-out")
+	fs.DurationVar(&lim.FailureWindow, "failure-window", lim.FailureWindow, "the window --failure-limit counts in")
+	fs.DurationVar(&lim.LockoutFor, "lockout", lim.LockoutFor, "how long a key or address stays locked out")
+	fs.BoolVar(&lim.LimitLoopback, "limit-loopback", lim.LimitLoopback, "apply --ip-rate, --key-rate and the address lock-out to loopback clients too (default: spared; behind a local proxy, declare it with --trusted-proxy instead)")
+	fs.Func("trusted-proxy", "address or CIDR of a proxy whose X-Forwarded-For names the client; repeat or separate with commas (default: none, the header is ignored)", func(v string) error {
+		for _, p := range strings.Split(v, ",") {
+			pf, err := netip.ParsePrefix(strings.TrimSpace(p))
+			if a, aerr := netip.ParseAddr(strings.TrimSpace(p)); err != nil && aerr == nil {
+				pf, err = netip.PrefixFrom(a, a.BitLen()), nil // one address
+			}
+			if err != nil {
+				return err
+			}
+			lim.TrustedProxies = append(lim.TrustedProxies, pf.Masked())
+		}
+		return nil
+	})
+	// Off by default: the legacy headers carry a private key in clear and
+	// may be replayed.
+	legacy := fs.Bool("legacy-auth", envBool("IDPROOF_LEGACY_AUTH", false), "accept the plain keyId/keySecret/license headers, which carry a private key in clear and can be replayed (env IDPROOF_LEGACY_AUTH)")
 	helper := fs.Bool("ecdsa-helper", envBool("IDPROOF_ECDSA_HELPER", true), "serve POST /ecdsa_helper/{method} (env IDPROOF_ECDSA_HELPER)")
 	allowPrivate := fs.Bool("allow-private-endpoints", envBool("IDPROOF_ALLOW_PRIVATE_ENDPOINTS", false), "let bucket and connector endpoints be loopback, private or plain-http addresses (an on-premises S3, tests) (env IDPROOF_ALLOW_PRIVATE_ENDPOINTS)")
 	sweepEvery := fs.Duration("sweep-interval", 30*time.Second, "how often expired, abandoned and retention-ended sessions are processed")
 	logFormat := fs.String("log-format", envOr("IDPROOF_LOG_FORMAT", "text"), "text or json (env IDPROOF_LOG_FORMAT)")
+	var tr transportFlags
+	tr.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -61,8 +91,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError{"--log-format must be text or json"}
 	}
 	log := slog.New(handler)
+	// Packages without a logger of their own (netguard's clients, which
+	// log why a configured endpoint was unreachable) use the default.
+	slog.SetDefault(log)
 
 	if err := sf.check(); err != nil {
+		return err
+	}
+	tlsConfig, err := tr.tlsConfig()
+	if err != nil {
 		return err
 	}
 	// Listen before anything is written to the data directory: a port
@@ -80,9 +117,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("cannot listen on %s: %w (%s)", *addr, err, hint)
 	}
 	defer ln.Close()
+	scheme := "http"
+	if tlsConfig != nil {
+		scheme = "https"
+	}
 	base := *publicURL
 	if base == "" {
-		base = "http://" + ln.Addr().String()
+		base = scheme + "://" + ln.Addr().String()
 	}
 	b, err := sf.open(ctx, stderr)
 	if err != nil {
@@ -120,7 +161,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		UploadOrigins: capture.BucketOrigins(buckets.Resolve), PublicURL: base, Logger: log,
 	})
 	api := httpapi.New(httpapi.Config{
-		PublicURL: base, AllowedTimeSpan: *span, MaxBodyBytes: *maxBody,
+		PublicURL: base, AllowedTimeSpan: *span, MaxBodyBytes: *maxBody, Limits: lim,
 		LegacyAuth: *legacy, ECDSAHelper: *helper, Version: version(),
 	}, httpapi.Deps{Store: b.store, Keys: keys, Admin: b.admin, Clock: idproof.SystemClock{}, Logger: log,
 		Connectors: engine.Connectors, Engine: engine, Signer: signer, Buckets: buckets, LocalBlob: localBlob.Handler(), Capture: page})
@@ -131,11 +172,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "idproof %s listening on http://%s (public URL %s, %s)\n%s", version(), ln.Addr(), base, b.where, welcome)
+	fmt.Fprintf(stdout, "idproof %s listening on %s://%s (public URL %s, %s)\n%s", version(), scheme, ln.Addr(), base, b.where, welcome)
 
-	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv := tr.Transport.HTTPServer(api)
+	srv.TLSConfig = tlsConfig
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		l := tr.Transport.Listener(ln)
+		if tlsConfig != nil {
+			errc <- srv.ServeTLS(l, "", "") // the certificate is in TLSConfig
+		} else {
+			errc <- srv.Serve(l)
+		}
+	}()
 	go purgeRequestIDs(ctx, b.store, log)
 	go engine.RunSweeper(ctx, *sweepEvery)
 
@@ -176,4 +225,42 @@ func purgeRequestIDs(ctx context.Context, st idproof.ReplayStore, log *slog.Logg
 // connectors is the registry of connector types this binary offers.
 func connectors() *connector.Registry {
 	return connector.NewRegistry(sandbox.Type(), native.Type(), microblink.Type(), authenticid.Type())
+}
+
+// transportFlags are the connection limits and TLS settings of serve.
+type transportFlags struct {
+	httpapi.Transport
+	tlsCert, tlsKey string
+}
+
+func (f *transportFlags) register(fs *flag.FlagSet) {
+	d := httpapi.DefaultTransport
+	fs.DurationVar(&f.ReadHeaderTimeout, "read-header-timeout", d.ReadHeaderTimeout, "longest time for a request's headers to arrive")
+	fs.DurationVar(&f.ReadTimeout, "read-timeout", d.ReadTimeout, "longest time for a whole request to arrive; on upload routes, the allowance before --min-upload-rate counts")
+	fs.DurationVar(&f.WriteTimeout, "write-timeout", d.WriteTimeout, "longest time from a request's headers to the end of its reply (covers connector calls)")
+	fs.DurationVar(&f.IdleTimeout, "idle-timeout", d.IdleTimeout, "how long a kept-alive connection may wait for its next request")
+	fs.Int64Var(&f.MinUploadRate, "min-upload-rate", d.MinUploadRate, "slowest accepted body, in bytes per second, on routes that take images")
+	fs.IntVar(&f.MaxConns, "max-connections", d.MaxConns, "connections open at once; more wait to be accepted; 0 for no cap")
+	fs.StringVar(&f.tlsCert, "tls-cert", envOr("IDPROOF_TLS_CERT", ""), "PEM certificate chain: serve https, with HSTS (env IDPROOF_TLS_CERT)")
+	fs.StringVar(&f.tlsKey, "tls-key", envOr("IDPROOF_TLS_KEY", ""), "PEM private key of --tls-cert (env IDPROOF_TLS_KEY)")
+}
+
+// tlsConfig loads the certificate, or returns nil when serve runs plain
+// http (behind a TLS-terminating proxy, or for a local try-out). It runs
+// before anything is written, so a wrong path costs nothing.
+func (f *transportFlags) tlsConfig() (*tls.Config, error) {
+	if f.MinUploadRate < 0 || f.MaxConns < 0 {
+		return nil, usageError{"--min-upload-rate and --max-connections must not be negative"}
+	}
+	switch {
+	case f.tlsCert == "" && f.tlsKey == "":
+		return nil, nil
+	case f.tlsCert == "" || f.tlsKey == "":
+		return nil, usageError{"--tls-cert and --tls-key go together"}
+	}
+	cert, err := tls.LoadX509KeyPair(f.tlsCert, f.tlsKey)
+	if err != nil {
+		return nil, fmt.Errorf("TLS certificate: %w", err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
 }
