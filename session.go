@@ -59,9 +59,28 @@ type SessionUser struct {
 	Lastname  string `json:"lastname,omitempty"`
 }
 
+// SessionLookup holds keyed hashes (HMAC-SHA256 under a key derived from
+// the master key) of a session user's normalised first name, last name and
+// uid, so that listings can find a user by exact name or uid while the
+// names themselves are stored only sealed. "" means no value. The proofing
+// package computes them; stores compare them and nothing else.
+type SessionLookup struct {
+	UID       string
+	Firstname string
+	Lastname  string
+}
+
 // Session is one proofing session. The columns that listings filter on are
 // fields; everything else the engine keeps (history, events, submissions,
 // results) lives in Data, whose shape the proofing package owns.
+//
+// Personal data is never handed to a store in plain text: the engine seals
+// User, DID and the personal parts of Data (what was read from the
+// document, the vendor's answer) into PersonalSealed, files the keyed
+// hashes listings match in Lookup, and writes User and DID empty. Stores
+// persist every field as given; User and DID hold plain values only in
+// rows written before personal data was sealed, which the engine reads
+// and re-seals.
 type Session struct {
 	ID             string // UUIDv4
 	TenantID       string
@@ -87,13 +106,21 @@ type Session struct {
 	// The engine keeps it current on every update.
 	DueAt           time.Time
 	ConnectorSealed []byte          // connector snapshot (it may hold secrets), sealed
-	Data            json.RawMessage // engine-owned JSON document
+	PersonalSealed  []byte          // the session's personal data, sealed; nil in rows written before sealing
+	Lookup          SessionLookup   // keyed hashes of the user's names and uid, for listings
+	Data            json.RawMessage // engine-owned JSON document, without personal data
 	Version         int64           // optimistic concurrency: bumped by every update
 }
 
 // SessionFilter selects sessions for a listing. Zero fields do not filter.
-// Name matches first or last name and UID matches the user uid, both as a
-// case-insensitive substring. CreatedFrom/CreatedTo bound CreatedAt, inclusive.
+// CreatedFrom/CreatedTo bound CreatedAt, inclusive.
+//
+// Names and uids are stored sealed, so they cannot be searched as text:
+// Name keeps the sessions whose user's first or last name is Name and UID
+// those whose uid is UID, each compared whole and case-insensitively
+// (after trimming), never as a substring. The engine turns them into the
+// keyed hashes NameKey and UIDKey, which is all a store compares; a store
+// refuses a filter with Name or UID still set rather than ignore it.
 type SessionFilter struct {
 	TenantID    string
 	CommunityID string
@@ -109,11 +136,18 @@ type SessionFilter struct {
 	DocumentTypes []string
 	Name          string
 	UID           string
-	DVCID         string
-	CreatedFrom   time.Time
-	CreatedTo     time.Time
-	Offset        int
-	Limit         int
+	// NameKey keeps the sessions whose Lookup.Firstname or Lookup.Lastname
+	// is NameKey; UIDKey those whose Lookup.UID is UIDKey.
+	NameKey string
+	UIDKey  string
+	// Unsealed keeps the sessions whose personal data has not been sealed
+	// yet (PersonalSealed is nil): rows written before sealing existed.
+	Unsealed    bool
+	DVCID       string
+	CreatedFrom time.Time
+	CreatedTo   time.Time
+	Offset      int
+	Limit       int
 }
 
 // Strings converts a list of string-based values (statuses, outcomes) to
@@ -124,4 +158,15 @@ func Strings[T ~string](vs []T) []string {
 		out[i] = string(v)
 	}
 	return out
+}
+
+// CheckSessionFilter refuses a filter a store cannot honour: one with Name
+// or UID set, which only the engine can turn into the keyed hashes stores
+// compare. Stores call it first, so such a filter fails loudly instead of
+// listing every session.
+func CheckSessionFilter(f SessionFilter) error {
+	if f.Name != "" || f.UID != "" {
+		return Errorf(EINTERNAL, "a session filter by name or uid must be given as keyed hashes (NameKey, UIDKey)")
+	}
+	return nil
 }

@@ -21,7 +21,7 @@ var sessionConflicts = conflicts{
 const sessionColumns = `id, tenant_id, community_id, tenant_dns, community_name, dvc_id, document_type,
 	status, outcome, user_uid, user_username, user_firstname, user_lastname, did, bound_key, retries,
 	created_at, expires_at, started_at, completed_at, last_activity_at, purge_at, due_at,
-	connector_sealed, data, version`
+	connector_sealed, personal_sealed, uid_key, firstname_key, lastname_key, data, version`
 
 func scanSession(r pgx.Row) (*idproof.Session, error) {
 	var v idproof.Session
@@ -31,26 +31,26 @@ func scanSession(r pgx.Row) (*idproof.Session, error) {
 		&status, &outcome, &v.User.UID, &v.User.Username, &v.User.Firstname, &v.User.Lastname,
 		&v.DID, &v.BoundKey, &v.Retries,
 		&v.CreatedAt, &v.ExpiresAt, &v.StartedAt, &v.CompletedAt, &v.LastActivityAt, &v.PurgeAt, &v.DueAt,
-		&v.ConnectorSealed, &data, &v.Version)
+		&v.ConnectorSealed, &v.PersonalSealed, &v.Lookup.UID, &v.Lookup.Firstname, &v.Lookup.Lastname, &data, &v.Version)
 	if err != nil {
 		return nil, err
 	}
 	v.Status, v.Outcome = idproof.SessionStatus(status), idproof.Outcome(outcome)
-	v.ConnectorSealed, v.Data = fromBlob(v.ConnectorSealed), fromBlob(data)
+	v.ConnectorSealed, v.PersonalSealed, v.Data = fromBlob(v.ConnectorSealed), fromBlob(v.PersonalSealed), fromBlob(data)
 	return &v, nil
 }
 
 // CreateSession stores a new session; its ID must be unused.
 func (s *Store) CreateSession(ctx context.Context, v *idproof.Session) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO sessions (`+sessionColumns+`, uid_lc, firstname_lc, lastname_lc)
+	_, err := s.pool.Exec(ctx, `INSERT INTO sessions (`+sessionColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-			$21, $22, $23, $24, $25, $26, $27, $28, $29)`,
+			$21, $22, $23, $24, $25, $26, $27, $28, $29, $30)`,
 		v.ID, v.TenantID, v.CommunityID, v.TenantDNS, v.CommunityName, v.DVCID, v.DocumentType,
 		string(v.Status), string(v.Outcome), v.User.UID, v.User.Username, v.User.Firstname, v.User.Lastname,
 		v.DID, v.BoundKey, v.Retries,
 		ts(v.CreatedAt), ts(v.ExpiresAt), ts(v.StartedAt), ts(v.CompletedAt), ts(v.LastActivityAt), ts(v.PurgeAt), ts(v.DueAt),
-		blob(v.ConnectorSealed), blob(v.Data), v.Version,
-		strings.ToLower(v.User.UID), strings.ToLower(v.User.Firstname), strings.ToLower(v.User.Lastname))
+		blob(v.ConnectorSealed), blob(v.PersonalSealed), v.Lookup.UID, v.Lookup.Firstname, v.Lookup.Lastname,
+		blob(v.Data), v.Version)
 	if err != nil {
 		return writeErr("create session", err, sessionConflicts)
 	}
@@ -76,16 +76,17 @@ func (s *Store) UpdateSession(ctx context.Context, v *idproof.Session) error {
 		tag, err := tx.Exec(ctx, `UPDATE sessions SET
 			dvc_id = $1, document_type = $2, status = $3, outcome = $4,
 			user_uid = $5, user_username = $6, user_firstname = $7, user_lastname = $8,
-			uid_lc = $9, firstname_lc = $10, lastname_lc = $11, did = $12, bound_key = $13, retries = $14,
-			expires_at = $15, started_at = $16, completed_at = $17, last_activity_at = $18, purge_at = $19,
-			due_at = $20, connector_sealed = $21, data = $22, version = version + 1
-			WHERE id = $23 AND version = $24`,
+			did = $9, bound_key = $10, retries = $11,
+			expires_at = $12, started_at = $13, completed_at = $14, last_activity_at = $15, purge_at = $16,
+			due_at = $17, connector_sealed = $18, personal_sealed = $19, uid_key = $20, firstname_key = $21,
+			lastname_key = $22, data = $23, version = version + 1
+			WHERE id = $24 AND version = $25`,
 			v.DVCID, v.DocumentType, string(v.Status), string(v.Outcome),
 			v.User.UID, v.User.Username, v.User.Firstname, v.User.Lastname,
-			strings.ToLower(v.User.UID), strings.ToLower(v.User.Firstname), strings.ToLower(v.User.Lastname),
 			v.DID, v.BoundKey, v.Retries,
 			ts(v.ExpiresAt), ts(v.StartedAt), ts(v.CompletedAt), ts(v.LastActivityAt), ts(v.PurgeAt),
-			ts(v.DueAt), blob(v.ConnectorSealed), blob(v.Data),
+			ts(v.DueAt), blob(v.ConnectorSealed), blob(v.PersonalSealed), v.Lookup.UID, v.Lookup.Firstname,
+			v.Lookup.Lastname, blob(v.Data),
 			v.ID, v.Version)
 		if err != nil {
 			return fmt.Errorf("update session: %w", err)
@@ -117,6 +118,9 @@ func (s *Store) UpdateSession(ctx context.Context, v *idproof.Session) error {
 // statements so that each is planned for its actual filter values and page
 // bounds rather than from a cached generic plan.
 func (s *Store) Sessions(ctx context.Context, f idproof.SessionFilter) ([]*idproof.Session, int, error) {
+	if err := idproof.CheckSessionFilter(f); err != nil {
+		return nil, 0, err
+	}
 	where, args := sessionWhere(f)
 	var list []*idproof.Session
 	var total int
@@ -132,10 +136,9 @@ func (s *Store) Sessions(ctx context.Context, f idproof.SessionFilter) ([]*idpro
 			return nil
 		}
 		// The page's ids are picked first, from an index alone where one
-		// covers the filter (the community index carries the lower-case
-		// name and uid columns), and only then are the page's rows read.
-		// Reading whole rows while skipping made a rare uid match or a deep
-		// page cost seconds at a million sessions.
+		// covers the filter, and only then are the page's rows read.
+		// Reading whole rows while skipping made a deep page cost seconds
+		// at a million sessions.
 		page := `SELECT id FROM sessions` + where + ` ORDER BY created_at DESC, id`
 		if f.Limit > 0 {
 			args = append(args, f.Limit)
@@ -191,12 +194,15 @@ func sessionWhere(f idproof.SessionFilter) (string, []any) {
 	if len(f.DocumentTypes) > 0 {
 		conds = append(conds, in("document_type", f.DocumentTypes))
 	}
-	if f.Name != "" {
-		p := arg(containsPattern(f.Name))
-		conds = append(conds, `(firstname_lc LIKE `+p+` ESCAPE '\' OR lastname_lc LIKE `+p+` ESCAPE '\')`)
+	if f.NameKey != "" {
+		p := arg(f.NameKey)
+		conds = append(conds, "(firstname_key = "+p+" OR lastname_key = "+p+")")
 	}
-	if f.UID != "" {
-		conds = append(conds, `uid_lc LIKE `+arg(containsPattern(f.UID))+` ESCAPE '\'`)
+	if f.UIDKey != "" {
+		conds = append(conds, "uid_key = "+arg(f.UIDKey))
+	}
+	if f.Unsealed {
+		conds = append(conds, "personal_sealed IS NULL")
 	}
 	if !f.CreatedFrom.IsZero() {
 		conds = append(conds, "created_at >= "+arg(ts(f.CreatedFrom)))
@@ -208,13 +214,6 @@ func sessionWhere(f idproof.SessionFilter) (string, []any) {
 		return "", nil
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args
-}
-
-// containsPattern is a LIKE pattern (escape character \) matching any
-// string that contains the lower-case form of sub literally.
-func containsPattern(sub string) string {
-	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(sub))
-	return "%" + esc + "%"
 }
 
 // ClaimSessionsDue claims up to limit due sessions; see idproof.SessionStore.

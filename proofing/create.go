@@ -78,10 +78,7 @@ func (e *Engine) Create(ctx context.Context, lic *idproof.License, req CreateReq
 	d := &Data{URL: e.SessionURL(s.ID), Settings: settings, Verification: verification, WorkflowMetadata: sr.WorkflowMetadata}
 	d.History = []HistoryEntry{{Activity: ActivityCreated, TS: ms(now)}}
 	e.schedule(s, d)
-	if err := encodeData(s, d); err != nil {
-		return nil, err
-	}
-	if err := e.Store.CreateSession(ctx, s); err != nil {
+	if err := e.write(ctx, s, d, true); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -151,6 +148,12 @@ func (e *Engine) resolveConfig(ctx context.Context, tenant *idproof.Tenant, comm
 		if len(req.Connector) == 0 || len(req.Verification) == 0 || string(req.Connector) == "null" {
 			return nil, nil, "", invalid("dvcID is required")
 		}
+		// A stored configuration was checked when it was put (and one
+		// stored before keys were checked must keep working); an inline
+		// one is checked here.
+		if err := checkConfigKeys(req.Connector, req.Verification); err != nil {
+			return nil, nil, "", err
+		}
 		connector, verification = req.Connector, req.Verification
 	}
 	if _, err := e.Connectors.ParseSpec(connector, verification); err != nil {
@@ -203,9 +206,12 @@ func checkLengths(fields map[string]string) error {
 }
 
 // ValidateConfig checks a verification configuration before it is stored:
-// the connector can be built and the verification settings parse. It is
-// admin.Service.ValidateConfig.
+// its objects have no unknown or misplaced keys, the connector can be built
+// and the verification settings parse. It is admin.Service.ValidateConfig.
 func (e *Engine) ValidateConfig(connector, verification json.RawMessage) error {
+	if err := checkConfigKeys(connector, verification); err != nil {
+		return err
+	}
 	if _, err := e.Connectors.ParseSpec(connector, verification); err != nil {
 		return err
 	}

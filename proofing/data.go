@@ -9,7 +9,10 @@ import (
 )
 
 // Data is the engine's document inside idproof.Session.Data: everything a
-// session keeps that listings do not filter on.
+// session keeps that listings do not filter on. Its personal parts
+// (Extracted, and the verdict's document, raw answer and check messages)
+// are stored sealed with the user, not in Session.Data (see personal.go);
+// in memory, Data holds them in the clear.
 type Data struct {
 	URL              string          `json:"url"`
 	Settings         Settings        `json:"settings"`
@@ -37,8 +40,9 @@ type Data struct {
 	Message string `json:"message,omitempty"`
 	// ProofJWT is the signed statement of the outcome, made at completion.
 	ProofJWT string `json:"proofJwt,omitempty"`
-	// Purged is set once personal data (images, extracted data, raw vendor
-	// responses) has been deleted at the end of retention.
+	// Purged is set once personal data (the user, images, extracted data,
+	// raw vendor responses, addresses in the history) has been deleted at
+	// the end of retention.
 	Purged   bool  `json:"purged,omitempty"`
 	PurgedTS int64 `json:"purgedTS,omitempty"`
 }

@@ -83,7 +83,7 @@ func (e *Engine) change(ctx context.Context, id string, fn func(s *idproof.Sessi
 		if err != nil {
 			return nil, nil, err
 		}
-		d, err := decodeData(s)
+		d, err := e.decode(s)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -100,10 +100,7 @@ func (e *Engine) change(ctx context.Context, id string, fn func(s *idproof.Sessi
 			return s, d, ferr
 		}
 		e.schedule(s, d)
-		if err := encodeData(s, d); err != nil {
-			return nil, nil, err
-		}
-		err = e.Store.UpdateSession(ctx, s)
+		err = e.write(ctx, s, d, false)
 		if idproof.ErrorCode(err) == idproof.ECONFLICT && attempt < maxAttempts {
 			continue
 		}

@@ -48,8 +48,15 @@ func abandonAt(s *idproof.Session, d *Data) time.Time {
 }
 
 // lapse applies the transitions that time alone causes: expiry, abandonment
-// and the end of retention. It reports whether it changed the session.
+// and the end of retention. It reports whether it changed the session's
+// status. Once retention has ended, the personal data is gone from the
+// session it returns, even before the sweeper has deleted it for good.
 func (e *Engine) lapse(s *idproof.Session, d *Data, now time.Time) bool {
+	defer func() {
+		if purgeDue(s, d, now) {
+			blankPersonal(s, d)
+		}
+	}()
 	if !s.Status.Terminal() {
 		expired := !now.Before(s.ExpiresAt)
 		abandoned := s.Status == idproof.StatusInProgress && !now.Before(abandonAt(s, d))
@@ -91,16 +98,16 @@ func (e *Engine) finish(s *idproof.Session, d *Data, status idproof.SessionStatu
 	}
 }
 
-// purge deletes the session's personal data from its record: what the
-// client and the connector extracted, raw vendor answers, image references
-// (the images themselves are deleted from the bucket before). The outcome,
-// checks, reasons and timestamps stay.
+// purge deletes the session's personal data from its record: the user
+// (names, uid, username) and did, what the client and the connector
+// extracted, raw vendor answers, image references (the images themselves
+// are deleted from the bucket before), and the addresses and browsers in
+// the history. The lookup hashes go with the names, so the session can no
+// longer be found by name or uid. The outcome, checks, reasons and
+// timestamps stay.
 func (e *Engine) purge(s *idproof.Session, d *Data, now time.Time) {
-	if v := d.Verdict; v != nil {
-		v.Document = idproof.DocumentData{DocumentType: v.Document.DocumentType}
-		v.Raw = nil
-	}
-	d.Images, d.Extracted, d.UploadTypes, d.DeleteObjects = nil, nil, nil, false
+	blankPersonal(s, d)
+	d.Images, d.UploadTypes, d.DeleteObjects = nil, nil, false
 	d.Purged, d.PurgedTS = true, ms(now)
 	s.PurgeAt = time.Time{}
 	d.History = append(d.History, HistoryEntry{Activity: ActivityPurged, TS: ms(now)})

@@ -37,7 +37,7 @@ func (e *Engine) Sweep(ctx context.Context, limit int) (SweepResult, error) {
 			return r, ctx.Err()
 		}
 		before := s.Status
-		d, err := decodeData(s)
+		d, err := e.decode(s)
 		if err != nil {
 			return r, err
 		}
@@ -66,10 +66,7 @@ func (e *Engine) Sweep(ctx context.Context, limit int) (SweepResult, error) {
 		// The claim moved DueAt to the lease; put back the real one even
 		// when nothing lapsed (another replica's clock ran ahead of ours).
 		e.schedule(s, d)
-		if err := encodeData(s, d); err != nil {
-			return r, err
-		}
-		err = e.Store.UpdateSession(ctx, s)
+		err = e.write(ctx, s, d, false)
 		if idproof.ErrorCode(err) == idproof.ECONFLICT || idproof.IsNotFound(err) {
 			r.Skipped++
 			continue
@@ -91,11 +88,24 @@ func (e *Engine) Sweep(ctx context.Context, limit int) (SweepResult, error) {
 }
 
 // RunSweeper sweeps every interval until ctx ends, draining the queue in
-// batches. It returns when ctx is done.
+// batches. It returns when ctx is done. Its first pass seals the personal
+// data of sessions stored before it was sealed (SealLegacy), again on
+// later passes until that has succeeded once.
 func (e *Engine) RunSweeper(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	legacySealed := false
 	for {
+		if !legacySealed {
+			n, err := e.SealLegacy(ctx)
+			if err != nil && ctx.Err() == nil {
+				e.log().Warn("seal personal data of older sessions", "sealed", n, "err", err)
+			}
+			if n > 0 {
+				e.log().Info("sealed the personal data of older sessions", "sessions", n)
+			}
+			legacySealed = err == nil
+		}
 		for {
 			r, err := e.Sweep(ctx, SweepBatch)
 			if err != nil {

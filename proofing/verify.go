@@ -17,7 +17,7 @@ const verifyTimeout = 60 * time.Second
 // seconds) and stores the verdict only if the session is still at the same
 // attempt with no verdict, so a concurrent retry or completion wins cleanly.
 func (e *Engine) verifyAndStore(ctx context.Context, s *idproof.Session, a Actor) (*idproof.Session, *Data, error) {
-	d, err := decodeData(s)
+	d, err := e.decode(s)
 	if err != nil {
 		return nil, nil, err
 	}

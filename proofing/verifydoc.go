@@ -61,6 +61,9 @@ func (e *Engine) VerifyDocument(ctx context.Context, lic *idproof.License, req D
 	if doc.ID == "" || len(doc.ID) > 128 {
 		return nil, invalid("document.id is required (at most 128 characters)")
 	}
+	if err := checkConfigKeys(req.Connector, req.Verification); err != nil {
+		return nil, err
+	}
 	spec, err := e.Connectors.ParseSpec(req.Connector, req.Verification)
 	if err != nil {
 		return nil, err

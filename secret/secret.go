@@ -1,6 +1,6 @@
 // Package secret seals secrets at rest (service-key private keys, license
-// keys, connector and bucket credentials) with a master key, so a copy of the
-// database alone does not reveal them.
+// keys, connector and bucket credentials, the personal data of sessions)
+// with a master key, so a copy of the database alone does not reveal them.
 package secret
 
 import (
@@ -10,6 +10,8 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -52,6 +54,24 @@ func (k *Keyring) Derive(label string) []byte {
 	m := hmac.New(sha256.New, k.master)
 	m.Write([]byte("idproof derive v1\x00" + label))
 	return m.Sum(nil)
+}
+
+// Index returns a keyed hash of parts for finding a sealed value by an
+// exact match: hex of the first 16 bytes of HMAC-SHA256, under the key
+// Derive(purpose), of the parts each prefixed by its length (so that no two
+// lists of parts hash alike). Equal inputs give equal indexes on every
+// replica; without the master key an index reveals nothing and cannot be
+// checked against guesses. 128 bits keep accidental collisions out of
+// reach while halving the index columns.
+func (k *Keyring) Index(purpose string, parts ...string) string {
+	m := hmac.New(sha256.New, k.Derive(purpose))
+	var n [8]byte
+	for _, p := range parts {
+		binary.BigEndian.PutUint64(n[:], uint64(len(p)))
+		m.Write(n[:])
+		m.Write([]byte(p))
+	}
+	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 
 // Seal encrypts plaintext: version || nonce || ciphertext || tag. An empty

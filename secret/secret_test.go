@@ -68,3 +68,26 @@ func TestLoad(t *testing.T) {
 		t.Fatal("missing file accepted")
 	}
 }
+
+func TestIndex(t *testing.T) {
+	k, _ := New(bytes.Repeat([]byte{1}, KeySize))
+	other, _ := New(bytes.Repeat([]byte{2}, KeySize))
+	a := k.Index("lookup", "tenant", "name", "ann")
+	if len(a) != 32 || a != k.Index("lookup", "tenant", "name", "ann") {
+		t.Fatalf("index %q is not a stable 16-byte hex value", a)
+	}
+	for name, b := range map[string]string{
+		"other key":       other.Index("lookup", "tenant", "name", "ann"),
+		"other purpose":   k.Index("other", "tenant", "name", "ann"),
+		"other value":     k.Index("lookup", "tenant", "name", "anne"),
+		"parts regrouped": k.Index("lookup", "tenantname", "", "ann"),
+		"parts shifted":   k.Index("lookup", "tenant", "nam", "eann"),
+	} {
+		if b == a {
+			t.Errorf("%s: same index", name)
+		}
+	}
+	if bytes.Contains([]byte(a), []byte("ann")) {
+		t.Error("index shows the value")
+	}
+}

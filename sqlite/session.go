@@ -19,7 +19,7 @@ var sessionConflicts = conflicts{
 const sessionColumns = `id, tenant_id, community_id, tenant_dns, community_name, dvc_id, document_type,
 	status, outcome, user_uid, user_username, user_firstname, user_lastname, did, bound_key, retries,
 	created_at, expires_at, started_at, completed_at, last_activity_at, purge_at, due_at,
-	connector_sealed, data, version`
+	connector_sealed, personal_sealed, uid_key, firstname_key, lastname_key, data, version`
 
 func scanSession(r scanner) (*idproof.Session, error) {
 	var v idproof.Session
@@ -29,28 +29,28 @@ func scanSession(r scanner) (*idproof.Session, error) {
 		&v.Status, &v.Outcome, &v.User.UID, &v.User.Username, &v.User.Firstname, &v.User.Lastname,
 		&v.DID, &v.BoundKey, &v.Retries,
 		&created, &expires, &started, &completed, &activity, &purge, &due,
-		&v.ConnectorSealed, &data, &v.Version)
+		&v.ConnectorSealed, &v.PersonalSealed, &v.Lookup.UID, &v.Lookup.Firstname, &v.Lookup.Lastname, &data, &v.Version)
 	if err != nil {
 		return nil, err
 	}
 	v.CreatedAt, v.ExpiresAt, v.StartedAt = fromMillis(created), fromMillis(expires), fromMillis(started)
 	v.CompletedAt, v.LastActivityAt, v.PurgeAt = fromMillis(completed), fromMillis(activity), fromMillis(purge)
 	v.DueAt = fromMillis(due)
-	v.ConnectorSealed, v.Data = fromBlob(v.ConnectorSealed), fromBlob(data)
+	v.ConnectorSealed, v.PersonalSealed, v.Data = fromBlob(v.ConnectorSealed), fromBlob(v.PersonalSealed), fromBlob(data)
 	return &v, nil
 }
 
 // CreateSession stores a new session; its ID must be unused.
 func (s *Store) CreateSession(ctx context.Context, v *idproof.Session) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (`+sessionColumns+`, uid_lc, firstname_lc, lastname_lc)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (`+sessionColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		v.ID, v.TenantID, v.CommunityID, v.TenantDNS, v.CommunityName, v.DVCID, v.DocumentType,
 		string(v.Status), string(v.Outcome), v.User.UID, v.User.Username, v.User.Firstname, v.User.Lastname,
 		v.DID, v.BoundKey, v.Retries,
 		millis(v.CreatedAt), millis(v.ExpiresAt), millis(v.StartedAt), millis(v.CompletedAt),
 		millis(v.LastActivityAt), millis(v.PurgeAt), millis(v.DueAt),
-		blob(v.ConnectorSealed), blob(v.Data), v.Version,
-		strings.ToLower(v.User.UID), strings.ToLower(v.User.Firstname), strings.ToLower(v.User.Lastname))
+		blob(v.ConnectorSealed), blob(v.PersonalSealed), v.Lookup.UID, v.Lookup.Firstname, v.Lookup.Lastname,
+		blob(v.Data), v.Version)
 	if err != nil {
 		return writeErr("create session", err, sessionConflicts)
 	}
@@ -74,16 +74,16 @@ func (s *Store) UpdateSession(ctx context.Context, v *idproof.Session) error {
 		res, err := tx.ExecContext(ctx, `UPDATE sessions SET
 			dvc_id = ?, document_type = ?, status = ?, outcome = ?,
 			user_uid = ?, user_username = ?, user_firstname = ?, user_lastname = ?,
-			uid_lc = ?, firstname_lc = ?, lastname_lc = ?, did = ?, bound_key = ?, retries = ?,
+			did = ?, bound_key = ?, retries = ?,
 			expires_at = ?, started_at = ?, completed_at = ?, last_activity_at = ?, purge_at = ?, due_at = ?,
-			connector_sealed = ?, data = ?, version = version + 1
+			connector_sealed = ?, personal_sealed = ?, uid_key = ?, firstname_key = ?, lastname_key = ?,
+			data = ?, version = version + 1
 			WHERE id = ? AND version = ?`,
 			v.DVCID, v.DocumentType, string(v.Status), string(v.Outcome),
 			v.User.UID, v.User.Username, v.User.Firstname, v.User.Lastname,
-			strings.ToLower(v.User.UID), strings.ToLower(v.User.Firstname), strings.ToLower(v.User.Lastname),
 			v.DID, v.BoundKey, v.Retries,
 			millis(v.ExpiresAt), millis(v.StartedAt), millis(v.CompletedAt), millis(v.LastActivityAt), millis(v.PurgeAt), millis(v.DueAt),
-			blob(v.ConnectorSealed), blob(v.Data),
+			blob(v.ConnectorSealed), blob(v.PersonalSealed), v.Lookup.UID, v.Lookup.Firstname, v.Lookup.Lastname, blob(v.Data),
 			v.ID, v.Version)
 		if err != nil {
 			return fmt.Errorf("update session: %w", err)
@@ -113,6 +113,9 @@ func (s *Store) UpdateSession(ctx context.Context, v *idproof.Session) error {
 // broken by ID), and how many match in all. The count and the page are read
 // in one transaction so that they agree.
 func (s *Store) Sessions(ctx context.Context, f idproof.SessionFilter) ([]*idproof.Session, int, error) {
+	if err := idproof.CheckSessionFilter(f); err != nil {
+		return nil, 0, err
+	}
 	where, args := sessionWhere(f)
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -170,21 +173,22 @@ func sessionWhere(f idproof.SessionFilter) (string, []any) {
 		}
 		return col + " IN (" + strings.Join(marks, ", ") + ")"
 	}
+	// scope renders the tenant and community conditions for a subquery.
+	scope := func() string {
+		var c string
+		for _, eq := range []struct{ col, val string }{{"tenant_id", f.TenantID}, {"community_id", f.CommunityID}} {
+			if eq.val != "" {
+				c += eq.col + " = ? AND "
+				args = append(args, eq.val)
+			}
+		}
+		return c
+	}
 	switch st, so := idproof.Strings(f.Statuses), idproof.Strings(f.StatusOutcomes); {
 	case len(st) > 0 && len(so) > 0:
 		// SQLite's planner answers an OR of two columns by checking every
 		// row of the community (≈ 15x slower to count); the union lets each
 		// side seek its own index.
-		scope := func() string {
-			var c string
-			for _, eq := range []struct{ col, val string }{{"tenant_id", f.TenantID}, {"community_id", f.CommunityID}} {
-				if eq.val != "" {
-					c += eq.col + " = ? AND "
-					args = append(args, eq.val)
-				}
-			}
-			return c
-		}
 		status := "SELECT rowid FROM sessions WHERE " + scope() + in("status", st)
 		outcome := "SELECT rowid FROM sessions WHERE " + scope() + in("outcome", so)
 		conds = append(conds, "rowid IN ("+status+" UNION ALL "+outcome+")")
@@ -199,12 +203,20 @@ func sessionWhere(f idproof.SessionFilter) (string, []any) {
 	if len(f.DocumentTypes) > 0 {
 		conds = append(conds, in("document_type", f.DocumentTypes))
 	}
-	if f.Name != "" {
-		p := containsPattern(f.Name)
-		add(`(firstname_lc LIKE ? ESCAPE '\' OR lastname_lc LIKE ? ESCAPE '\')`, p, p)
+	if f.NameKey != "" {
+		// As for status or outcome: a union, so that each name column
+		// seeks its own index rather than the community being scanned.
+		first := "SELECT rowid FROM sessions WHERE " + scope() + "firstname_key = ?"
+		args = append(args, f.NameKey)
+		last := "SELECT rowid FROM sessions WHERE " + scope() + "lastname_key = ?"
+		args = append(args, f.NameKey)
+		conds = append(conds, "rowid IN ("+first+" UNION ALL "+last+")")
 	}
-	if f.UID != "" {
-		add(`uid_lc LIKE ? ESCAPE '\'`, containsPattern(f.UID))
+	if f.UIDKey != "" {
+		add("uid_key = ?", f.UIDKey)
+	}
+	if f.Unsealed {
+		add("personal_sealed IS NULL")
 	}
 	if !f.CreatedFrom.IsZero() {
 		add("created_at >= ?", millis(f.CreatedFrom))
@@ -216,13 +228,6 @@ func sessionWhere(f idproof.SessionFilter) (string, []any) {
 		return "", nil
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args
-}
-
-// containsPattern is a LIKE pattern (escape character \) matching any
-// string that contains the lower-case form of sub literally.
-func containsPattern(sub string) string {
-	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(sub))
-	return "%" + esc + "%"
 }
 
 // ClaimSessionsDue claims up to limit due sessions; see idproof.SessionStore.

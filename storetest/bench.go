@@ -2,11 +2,14 @@ package storetest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -96,6 +99,13 @@ var (
 
 func benchDVC(c, k int) string { return fmt.Sprintf("d0c0%016x%04x", c, k) }
 
+// benchKey stands in for the engine's keyed hash of a name or uid: the
+// same size (32 hex digits), equal for equal lower-case values.
+func benchKey(field, v string) string {
+	sum := sha256.Sum256([]byte(field + "\x00" + strings.ToLower(v)))
+	return hex.EncodeToString(sum[:16])
+}
+
 // benchSession returns benchmark session i, a pure function of i (its ID
 // included), so that two stores seeded to the same size hold the same data.
 func benchSession(i int) *idproof.Session {
@@ -118,8 +128,8 @@ func benchSession(i int) *idproof.Session {
 		DVCID:         benchDVC(c, pick(r, benchDVCs)),
 		DocumentType:  pick(r, benchDocTypes),
 		Status:        pick(r, benchStatuses),
-		User: idproof.SessionUser{UID: fmt.Sprintf("emp-%04d", r.IntN(2000)),
-			Username: fmt.Sprintf("%c%s", first[0]+'a'-'A', last), Firstname: first, Lastname: last},
+		Lookup: idproof.SessionLookup{UID: benchKey("uid", fmt.Sprintf("emp-%04d", r.IntN(2000))),
+			Firstname: benchKey("name", first), Lastname: benchKey("name", last)},
 		BoundKey:       fmt.Sprintf("02%064x", r.Uint64()),
 		CreatedAt:      created,
 		ExpiresAt:      created.Add(time.Hour),
@@ -132,6 +142,12 @@ func benchSession(i int) *idproof.Session {
 		sealed[k] = byte(r.Uint32())
 	}
 	s.ConnectorSealed = sealed
+	// The user (about 60 bytes of JSON) sealed: nonce, tag and version.
+	personal := make([]byte, 60+12+16+1)
+	for k := range personal {
+		personal[k] = byte(r.Uint32())
+	}
+	s.PersonalSealed = personal
 	history := []map[string]any{{"activity": "CREATED", "ts": created.UnixMilli()}}
 	if s.Status != idproof.StatusPending && s.Status != idproof.StatusExpired {
 		s.StartedAt = created.Add(time.Duration(1+r.IntN(300)) * time.Second)
@@ -263,8 +279,8 @@ func BenchmarkSessions(b *testing.B, st idproof.Store, n int) {
 			f.Statuses, f.StatusOutcomes = []idproof.SessionStatus{idproof.StatusInProgress}, []idproof.Outcome{idproof.OutcomeFailed}
 		}},
 		{"dvcID", func(f *idproof.SessionFilter) { f.DVCID = benchDVC(c, 3) }},
-		{"name", func(f *idproof.SessionFilter) { f.Name = "nguyen" }},
-		{"uid", func(f *idproof.SessionFilter) { f.UID = "emp-0042" }},
+		{"name", func(f *idproof.SessionFilter) { f.NameKey = benchKey("name", "nguyen") }},
+		{"uid", func(f *idproof.SessionFilter) { f.UIDKey = benchKey("uid", "emp-0042") }},
 		{"dateRange", func(f *idproof.SessionFilter) { f.CreatedFrom, f.CreatedTo = day(40), day(47).Add(-time.Millisecond) }},
 		{"id", func(f *idproof.SessionFilter) { f.ID = some[0].ID }},
 		{"deepPage", func(f *idproof.SessionFilter) { f.Offset = 10_000 }},

@@ -42,6 +42,8 @@ func newSessionValue(tenantID, communityID string, i int) *idproof.Session {
 		PurgeAt:         at.Add(24 * time.Hour),
 		DueAt:           at.Add(30 * time.Minute),
 		ConnectorSealed: []byte{0xde, 0xad, 0, 0xbe, 0xef},
+		PersonalSealed:  []byte{1, 0xca, 0xfe, 0, 0x42},
+		Lookup:          idproof.SessionLookup{UID: "key-uid-42", Firstname: "key-jane", Lastname: "key-doe"},
 		Data:            json.RawMessage(`{"history": [{"at": "x", "event": "created"}], "n": 1}`),
 		Version:         1,
 	}
@@ -108,6 +110,8 @@ var sessionTests = []test{
 		upd.LastActivityAt = t0.Add(3 * time.Hour)
 		upd.PurgeAt = time.Time{}
 		upd.ConnectorSealed = nil
+		upd.PersonalSealed = []byte{1, 2, 3}
+		upd.Lookup = idproof.SessionLookup{UID: "key-uid-43", Lastname: "key-roe"}
 		upd.Data = json.RawMessage(`{"history": [], "n": 2}`)
 		want := upd
 		want.Version = orig.Version + 1
