@@ -8,6 +8,7 @@ import (
 	"image/jpeg"
 	"image/png"
 
+	"github.com/idproof/idproof/imagecheck"
 	"golang.org/x/image/webp"
 )
 
@@ -58,5 +59,5 @@ func Decode(b []byte) (*Image, error) {
 	if err != nil {
 		return nil, fmt.Errorf("face: corrupt image: %w", err)
 	}
-	return &Image{r: newRaster(img, exifOrientation(b))}, nil
+	return &Image{r: newRaster(img, imagecheck.JPEGOrientation(b))}, nil
 }

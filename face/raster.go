@@ -4,6 +4,8 @@ import (
 	"image"
 	"image/draw"
 	"math"
+
+	"github.com/idproof/idproof/imagecheck"
 )
 
 // A raster is an image read once into 8-bit RGB, with a pyramid of copies
@@ -66,7 +68,7 @@ func newRaster(img image.Image, orientation int) *raster {
 		for r := 0; r < rows; r++ {
 			y := y0 + r
 			for x := 0; x < w; x++ {
-				dx, dy := orient(x, y, w, h, orientation)
+				dx, dy := imagecheck.Turned(orientation, w, h, x, y)
 				d, o := 3*(dy*dw+dx), 4*(r*w+x)
 				base.pix[d], base.pix[d+1], base.pix[d+2] = s.Pix[o], s.Pix[o+1], s.Pix[o+2]
 			}
@@ -78,30 +80,6 @@ func newRaster(img image.Image, orientation int) *raster {
 		r.levels = append(r.levels, p)
 	}
 	return r
-}
-
-// orient returns where pixel (x, y) of a w×h image stored with an EXIF
-// orientation goes in the upright image: 2 mirrored, 3 turned 180°, 4
-// flipped, 5 transposed, 6 turned 90° clockwise, 7 transversed, 8 turned
-// 90° counter-clockwise.
-func orient(x, y, w, h, o int) (int, int) {
-	switch o {
-	case 2:
-		return w - 1 - x, y
-	case 3:
-		return w - 1 - x, h - 1 - y
-	case 4:
-		return x, h - 1 - y
-	case 5:
-		return y, x
-	case 6:
-		return h - 1 - y, x
-	case 7:
-		return h - 1 - y, w - 1 - x
-	case 8:
-		return y, w - 1 - x
-	}
-	return x, y
 }
 
 // half averages 2×2 blocks; an odd last row or column is dropped.

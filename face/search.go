@@ -1,6 +1,7 @@
 package face
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -140,15 +141,7 @@ func (v view) cuts(f Face) bool {
 // detection that overlaps it by more than maxOverlap, or lies mostly
 // inside it, is the same face seen in another view or scale.
 func dedupe(fs []found) []found {
-	slices.SortStableFunc(fs, func(a, b found) int {
-		switch {
-		case a.Score > b.Score:
-			return -1
-		case a.Score < b.Score:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(fs, func(a, b found) int { return cmp.Compare(b.Score, a.Score) })
 	var kept []found
 	for _, f := range fs {
 		same := false

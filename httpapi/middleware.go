@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/idproof/idproof"
 )
 
 // PathPrefix is the base path of the vendor's hosted API. Requests under it
@@ -94,32 +96,11 @@ func logPath(p string) string {
 	}
 	segs := strings.Split(p, "/")
 	for i, s := range segs {
-		if isUUID(s) {
+		if idproof.IsUUID(s) {
 			segs[i] = s[:8] + "…"
 		}
 	}
 	return strings.Join(segs, "/")
-}
-
-// isUUID reports whether s has the 8-4-4-4-12 hex form of a UUID.
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 func validRequestID(s string) bool {

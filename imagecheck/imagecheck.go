@@ -110,7 +110,7 @@ func Check(name string, r io.Reader, l Limits) (*Image, error) {
 	}
 	orientation := 1
 	if format == JPEG {
-		orientation = jpegOrientation(raw)
+		orientation = JPEGOrientation(raw)
 	}
 	if cost, what := decodeCost(cfg, orientation); l.MaxDecodeBytes > 0 && cost > l.MaxDecodeBytes {
 		return nil, bad(name, "declares %d×%d pixels of %s, which take %d MB to decode; at most %d MB: send fewer pixels or 8-bit colour",

@@ -75,7 +75,7 @@ func near(c color.Color, want color.NRGBA) bool {
 
 func TestJPEGOrientationAndStripping(t *testing.T) {
 	src := withExif(encodeJPEG(t, halves(96, 64)), 6)
-	if !bytes.Contains(src, []byte("SpyCam")) || jpegOrientation(src) != 6 {
+	if !bytes.Contains(src, []byte("SpyCam")) || JPEGOrientation(src) != 6 {
 		t.Fatal("fixture broken")
 	}
 	got, err := Check("document_front_image", bytes.NewReader(src), DefaultLimits)
@@ -211,7 +211,7 @@ func FuzzJPEGOrientation(f *testing.F) {
 	f.Add(withExif([]byte{0xFF, 0xD8, 0xFF, 0xD9}, 6))
 	f.Add([]byte{0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x02})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if o := jpegOrientation(b); o < 1 || o > 8 {
+		if o := JPEGOrientation(b); o < 1 || o > 8 {
 			t.Fatalf("orientation %d", o)
 		}
 	})

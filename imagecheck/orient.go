@@ -57,8 +57,11 @@ func orient(img image.Image, o int) image.Image {
 	return dst
 }
 
-// turned maps (x, y) of a w×h picture to its place once turned by o.
-func turned(o, w, h, x, y int) (int, int) {
+// Turned maps pixel (x, y) of a w×h picture stored with EXIF orientation
+// o to its place in the upright picture: 2 mirrored, 3 turned 180°, 4
+// flipped, 5 transposed, 6 turned 90° clockwise, 7 transversed, 8 turned
+// 90° counter-clockwise.
+func Turned(o, w, h, x, y int) (int, int) {
 	switch o {
 	case 2:
 		return w - 1 - x, y
@@ -121,7 +124,7 @@ func turnPlane(dst []byte, dstStride int, src []byte, srcStride, o, w, h int) {
 	for y := 0; y < h; y++ {
 		row := src[y*srcStride : y*srcStride+w]
 		for x, v := range row {
-			dx, dy := turned(o, w, h, x, y)
+			dx, dy := Turned(o, w, h, x, y)
 			dst[dy*dstStride+dx] = v
 		}
 	}

@@ -180,8 +180,18 @@ func buildBinary(t *testing.T) string {
 
 func startProcess(t *testing.T, bin, dbURL, masterKey string) string {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--database-url", dbURL)
-	cmd.Env = append(os.Environ(), "IDPROOF_MASTER_KEY="+masterKey)
+	_, base := startServeProcess(t, bin, []string{"IDPROOF_MASTER_KEY=" + masterKey},
+		"--data", t.TempDir(), "--database-url", dbURL)
+	return base
+}
+
+// startServeProcess runs serve on a free loopback port as a process with
+// env added to this one's, stops it when the test ends, and returns its
+// pid and URL.
+func startServeProcess(t *testing.T, bin string, env []string, args ...string) (pid int, base string) {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
 	out, lines := watch(t)
 	cmd.Stdout = out
 	cmd.Stderr = io.Discard
@@ -189,16 +199,16 @@ func startProcess(t *testing.T, bin, dbURL, masterKey string) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
+		_ = cmd.Process.Signal(os.Interrupt)
 		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
+		go func() { _ = cmd.Wait(); close(done) }()
 		select {
 		case <-done:
 		case <-time.After(20 * time.Second):
-			cmd.Process.Kill()
+			_ = cmd.Process.Kill()
 		}
 	})
-	return waitListening(t, lines)
+	return cmd.Process.Pid, waitListening(t, lines)
 }
 
 // TestReplayAcrossReplicas runs two server processes on one PostgreSQL

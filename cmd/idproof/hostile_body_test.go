@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -150,25 +149,8 @@ func randomUUID() string {
 func startSQLiteProcess(t *testing.T, bin string, flags ...string) (pid int, base, data string) {
 	t.Helper()
 	data = t.TempDir()
-	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data}, flags...)...)
-	cmd.Env = append(os.Environ(), "IDPROOF_DATABASE_URL=", "IDPROOF_MASTER_KEY=")
-	out, lines := watch(t)
-	cmd.Stdout = out
-	cmd.Stderr = io.Discard
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			_ = cmd.Process.Kill()
-		}
-	})
-	return cmd.Process.Pid, waitListening(t, lines), data
+	pid, base = startServeProcess(t, bin, []string{"IDPROOF_DATABASE_URL=", "IDPROOF_MASTER_KEY="}, append([]string{"--data", data}, flags...)...)
+	return pid, base, data
 }
 
 // vmHWM reads the peak resident set size of a process, in bytes.

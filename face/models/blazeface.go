@@ -1,6 +1,7 @@
 package models
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -96,15 +97,7 @@ func NonMaxSuppression(dets []Detection, minScore, maxIoU float32) []Detection {
 			cand = append(cand, d)
 		}
 	}
-	slices.SortStableFunc(cand, func(a, b Detection) int {
-		switch {
-		case a.Score > b.Score:
-			return -1
-		case a.Score < b.Score:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(cand, func(a, b Detection) int { return cmp.Compare(b.Score, a.Score) })
 	var kept []Detection
 	for _, c := range cand {
 		ok := true

@@ -1,4 +1,4 @@
-package face
+package imagecheck
 
 import (
 	"encoding/binary"
@@ -44,7 +44,7 @@ func TestExifOrientation(t *testing.T) {
 		{"empty", nil, 1},
 	}
 	for _, tc := range tests {
-		if got := exifOrientation(tc.data); got != tc.want {
+		if got := JPEGOrientation(tc.data); got != tc.want {
 			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
 		}
 	}
@@ -57,7 +57,7 @@ func FuzzExifOrientation(f *testing.F) {
 	f.Add([]byte("\xff\xd8\xff\xe1\x00\x22Exif\x00\x00II*\x00\x08\x00\x00\x00\x01\x00\x12\x01\x03\x00\x01\x00\x00\x00\x06\x00\x00\x00\x00\x00\x00\x00"))
 	f.Add([]byte("\xff\xd8\xff\xe1\x00\x22Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01\x00\x03\x00\x00\x00\x00\x00\x00"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if o := exifOrientation(data); o < 1 || o > 8 {
+		if o := JPEGOrientation(data); o < 1 || o > 8 {
 			t.Fatalf("orientation %d", o)
 		}
 	})
