@@ -5,13 +5,14 @@ import (
 	"math"
 )
 
-// No pure-Go PDF417 decoder exists, so the barcode's payload is read by the
-// capture client and cross-checked elsewhere. What can be checked here,
-// honestly, is that the photo of the back of a licence shows a PDF417
-// symbol at all: every row of a PDF417 symbol begins with the same start
-// pattern and ends with the same stop pattern, which together form two
-// tall, straight columns of bars at a fixed distance. Text, photos, QR
-// codes and one-dimensional barcodes do not.
+// Package pdf417 decodes the symbol; the built-in verifier relies on that
+// decoding, not on this test. What HasPDF417 adds is the difference
+// between a back with no symbol at all and one whose symbol is there but
+// too damaged or blurred to decode: every row of a PDF417 symbol begins
+// with the same start pattern and ends with the same stop pattern, which
+// together form two tall, straight columns of bars at a fixed distance,
+// still recognisable when the rows between them are not. Text, photos, QR
+// codes and one-dimensional barcodes do not have them.
 
 // Module widths of the start and stop patterns (ISO/IEC 15438), bar first.
 var (

@@ -34,6 +34,7 @@ const (
 	ReasonRepeatedFrames      = "IDV0053" // the liveness frames repeat one picture
 	ReasonFaceChanged         = "IDV0054" // the liveness frames do not show the selfie's person throughout
 	ReasonLivenessDoubt       = "IDV0055" // the passive liveness models flag the selfie
+	ReasonBarcodeUnreadable   = "IDV0056" // no barcode could be read from the image
 )
 
 // Reasons maps each code to its description.
@@ -66,6 +67,7 @@ var Reasons = map[string]string{
 	ReasonRepeatedFrames:      "the liveness frames repeat one still picture",
 	ReasonFaceChanged:         "the liveness frames do not show the selfie's person throughout",
 	ReasonLivenessDoubt:       "the passive liveness models flag the selfie as a possible screen or print",
+	ReasonBarcodeUnreadable:   "no barcode could be read from the image",
 }
 
 // moduleFailed is the vendor's message for a failed check.

@@ -1,13 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
@@ -184,5 +189,56 @@ func TestParseAAMVAExample(t *testing.T) {
 	}
 	if out, err := parseCommand(t, string(data), "aamva"); err != nil {
 		t.Errorf("parse aamva: %v\n%s", err, out)
+	}
+}
+
+// TestParseBarcode decodes a PDF417 image printed by ZXingWriter (Debian
+// zxing-cpp-tools; skipped without it, except under CI=true) and checks
+// the payload and its AAMVA fields, then an image without a symbol.
+func TestParseBarcode(t *testing.T) {
+	tool, err := exec.LookPath("ZXingWriter")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("ZXingWriter not found; CI must run: apt-get install -y zxing-cpp-tools")
+		}
+		t.Skip("ZXingWriter not installed (apt-get install zxing-cpp-tools)")
+	}
+	dir := t.TempDir()
+	img := filepath.Join(dir, "back.png")
+	if b, err := exec.Command(tool, "-ecc", "4", "PDF417", aamvaSample, img).CombinedOutput(); err != nil {
+		t.Fatalf("ZXingWriter: %v\n%s", err, b)
+	}
+	out, err := parseCommand(t, "", "barcode", img)
+	if err != nil {
+		t.Fatalf("parse barcode: %v\n%s", err, out)
+	}
+	var got struct {
+		Payload string `json:"payload"`
+		Level   int    `json:"level"`
+		AAMVA   struct {
+			DocumentNumber string `json:"documentNumber"`
+			Valid          bool   `json:"valid"`
+		} `json:"aamva"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("output %q: %v", out, err)
+	}
+	if got.Payload != aamvaSample || got.Level != 4 || got.AAMVA.DocumentNumber != "T64235789" || !got.AAMVA.Valid {
+		t.Errorf("output %s", out)
+	}
+
+	blank := filepath.Join(dir, "blank.png")
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, 300, 200))); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(blank, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := parseCommand(t, "", "barcode", blank); err == nil || exitCode(err) != 1 || out != "" {
+		t.Errorf("blank image: %v, exit %d, output %q", err, exitCode(err), out)
+	}
+	if _, err := parseCommand(t, "", "barcode"); exitCode(err) != 2 {
+		t.Errorf("parse barcode without a file: %v", err)
 	}
 }

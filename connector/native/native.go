@@ -5,8 +5,9 @@
 //   - exactly one face on the document front and on the selfie;
 //   - the MRZ, read from the image by this server and validated (check
 //     digits, composite, dates) for passports and ID cards;
-//   - a PDF417 symbol present on the back of driver's licenses, and the
-//     AAMVA payload the capture client read from it;
+//   - the PDF417 symbol on the back of driver's licenses, decoded by this
+//     server (package pdf417), its AAMVA payload validated and compared
+//     with the payload the capture client read;
 //   - cross-checks between the capture client's front-side extraction,
 //     the MRZ and the barcode (names, document number, dates), expiry and
 //     birth-date plausibility.

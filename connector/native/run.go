@@ -16,6 +16,7 @@ import (
 	"github.com/idproof/idproof/docimage"
 	"github.com/idproof/idproof/mrz"
 	"github.com/idproof/idproof/mrzread"
+	"github.com/idproof/idproof/pdf417"
 )
 
 // run is one verification: detail checks grouped under the session checks
@@ -30,6 +31,7 @@ type run struct {
 
 	imageMRZ, clientMRZ *mrz.Result
 	barcode             *aamva.Result
+	decodedPayload      []byte     // the barcode payload decoded from the image
 	client              clientSide // front-side extraction
 }
 
@@ -182,40 +184,97 @@ func lowest(xs []float64) float64 {
 	return m
 }
 
-// barcodeChecks confirms a PDF417 symbol on the back and validates the
-// payload the capture client read from it.
+// barcodeChecks decodes the PDF417 symbol on the back, validates its
+// AAMVA payload and compares the payload the capture client read with it.
+// Only what this server decoded is a source for the cross-checks: a
+// client's payload is a claim, compared and never trusted, so an
+// unreadable symbol leaves the barcode checks NOT_PERFORMED.
 func (r *run) barcodeChecks(back image.Image, clientBack clientSide) []idproof.Check {
-	var out []idproof.Check
-	if ok, _ := docimage.HasPDF417(back); ok {
-		out = append(out, check("native.barcode_present", idproof.CheckPass, "", "a PDF417 symbol is on the back"))
-	} else {
+	claimed := barcodePayload(clientBack.Barcode)
+	if claimed == nil {
+		claimed = barcodePayload(r.client.Barcode)
+	}
+	sym, err := pdf417.Decode(back)
+	if err != nil {
 		r.retryable = true
-		out = append(out, check("native.barcode_present", idproof.CheckFail, "IDV0047", "no PDF417 symbol found on the back"))
+		if ok, _ := docimage.HasPDF417(back); !ok {
+			// Not even the start and stop columns of a symbol: the
+			// barcode is missing, which a licence's back must not be.
+			return []idproof.Check{check("native.barcode_present", idproof.CheckFail, "IDV0047", "no PDF417 symbol found on the back")}
+		}
+		msg := "a PDF417 symbol is on the back but could not be read ( could be read from the back (" + strings.TrimPrefix(err.Error(), "pdf417: ") + "); retake the photo, flat and in focus"
+		out := []idproof.Check{check("native.barcode_present", idproof.CheckNotPerformed, "IDV0056", msg)}
+		if claimed != nil {
+			r.fraud = append(r.fraud, check("native.cross_barcode", idproof.CheckNotPerformed, "IDV0056",
+				"the capture client's barcode data could not be compared: "+msg))
+		}
+		return out
 	}
-	payload := barcodePayload(clientBack.Barcode)
-	if payload == nil {
-		payload = barcodePayload(r.client.Barcode)
+	present := check("native.barcode_present", idproof.CheckPass, "", fmt.Sprintf(
+		"PDF417 symbol decoded from the back: %d rows × %d columns, security level %d, %d codewords corrected", sym.Rows, sym.Columns, sym.Level, sym.Corrected))
+	present.Details = map[string]float64{"rows": float64(sym.Rows), "columns": float64(sym.Columns), "level": float64(sym.Level),
+		"corrected": float64(sym.Corrected), "erasures": float64(sym.Erasures)}
+	r.decodedPayload = sym.Payload
+	out := []idproof.Check{present, r.barcodeData(sym.Payload)}
+	if claimed != nil {
+		r.fraud = append(r.fraud, r.compareBarcode(claimed))
 	}
-	if payload == nil {
-		return append(out, check("native.barcode_data", idproof.CheckNotPerformed, "IDV0021", "the capture client sent no barcode data"))
-	}
+	return out
+}
+
+// barcodeData validates the AAMVA payload decoded from the image and keeps
+// it as a source for the cross-checks.
+func (r *run) barcodeData(payload []byte) idproof.Check {
 	res, err := aamva.Parse(payload)
 	switch {
 	case err != nil:
-		return append(out, check("native.barcode_data", idproof.CheckFail, "IDV0047", "barcode data: "+err.Error()))
+		return check("native.barcode_data", idproof.CheckFail, "IDV0047", "barcode data: "+err.Error())
 	case res.Incomplete():
-		// Damaged on its way from the card (a lost separator, bytes the
-		// scanner could not decode): what was read is sound and is
-		// compared below, but a field that could not be read cannot
+		// Damaged when it was printed or encoded (a lost separator,
+		// bytes no character set decodes): what was read is sound and
+		// is compared below, but a field that could not be read cannot
 		// pass or fail anything.
 		r.barcode = res
-		return append(out, check("native.barcode_data", idproof.CheckNotPerformed, "IDV0021",
-			"barcode data could not be read completely: "+strings.Join(res.Errors(), "; ")+"; rescan the barcode"))
+		return check("native.barcode_data", idproof.CheckNotPerformed, "IDV0021",
+			"barcode data could not be read completely: "+strings.Join(res.Errors(), "; "))
 	case !res.Valid():
-		return append(out, check("native.barcode_data", idproof.CheckFail, "IDV0047", "barcode data: "+strings.Join(res.Errors(), "; ")))
+		return check("native.barcode_data", idproof.CheckFail, "IDV0047", "barcode data: "+strings.Join(res.Errors(), "; "))
 	}
 	r.barcode = res
-	return append(out, check("native.barcode_data", idproof.CheckPass, "", fmt.Sprintf("AAMVA version %d payload read by the capture client is valid", res.Version)))
+	return check("native.barcode_data", idproof.CheckPass, "", fmt.Sprintf("AAMVA version %d payload decoded from the image is valid", res.Version))
+}
+
+// compareBarcode compares the payload the capture client read with the
+// one decoded from the image: the same bytes pass; otherwise every field
+// the cross-checks use must agree, and the first that does not is named.
+func (r *run) compareBarcode(claimed []byte) idproof.Check {
+	const name = "native.cross_barcode"
+	b := r.barcode
+	if b == nil {
+		return check(name, idproof.CheckNotPerformed, "IDV0021", "the barcode decoded from the image is not a valid AAMVA payload to compare with")
+	}
+	if bytes.Equal(bytes.TrimSpace(claimed), bytes.TrimSpace(r.decodedPayload)) {
+		return check(name, idproof.CheckPass, "", "the capture client's barcode data is the payload decoded from the image")
+	}
+	c, err := aamva.Parse(claimed)
+	if err != nil {
+		return check(name, idproof.CheckFail, "IDV0047", "the capture client's barcode data is not the payload on the image: "+err.Error())
+	}
+	if !c.Valid() {
+		return check(name, idproof.CheckFail, "IDV0047", "the capture client's barcode data is not the payload on the image: "+strings.Join(c.Errors(), "; "))
+	}
+	for _, f := range []struct{ field, image, client string }{
+		{"documentNumber", b.DocumentNumber, c.DocumentNumber},
+		{"lastName", b.FamilyName, c.FamilyName},
+		{"firstName", b.FirstName, c.FirstName},
+		{"dateOfBirth", b.BirthDate.String(), c.BirthDate.String()},
+		{"dateOfExpiry", b.ExpiryDate.String(), c.ExpiryDate.String()},
+	} {
+		if norm(f.image) != norm(f.client) {
+			return check(name, idproof.CheckFail, "IDV0040", fmt.Sprintf("%s: the barcode on the image says %q, the capture client's barcode data says %q", f.field, f.image, f.client))
+		}
+	}
+	return check(name, idproof.CheckPass, "", "the capture client's barcode data agrees with the payload decoded from the image")
 }
 
 // clientMRZCheck validates an MRZ the client sent, and compares it with
