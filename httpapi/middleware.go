@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/idproof/idproof"
+	"github.com/idproof/idproof/metrics"
 )
 
 // PathPrefix is the base path of the vendor's hosted API. Requests under it
@@ -32,6 +33,10 @@ func logger(ctx context.Context, fallback *slog.Logger) *slog.Logger {
 	}
 	return fallback
 }
+
+// observeRequest counts each request in the metrics; a variable so that
+// the middleware's own cost can be measured without it.
+var observeRequest = metrics.ObserveRequest
 
 // middleware wraps the router with what every request gets: a request id,
 // an access log line, panic recovery, the optional path prefix and the API
@@ -67,8 +72,13 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 					writeErrorStatus(rw, http.StatusInternalServerError, "internal error")
 				}
 			}
+			elapsed := time.Since(start)
 			log.Info("request", "method", r.Method, "path", logPath(r.URL.Path), "status", rw.status,
-				"bytes", rw.bytes, "duration_ms", time.Since(start).Milliseconds(), "remote", r.RemoteAddr)
+				"bytes", rw.bytes, "duration_ms", elapsed.Milliseconds(), "remote", r.RemoteAddr)
+			// The mux set r.Pattern on this very request when it matched a
+			// route: the pattern, not the path, keeps session ids out of
+			// the labels.
+			observeRequest(r.Pattern, rw.status, elapsed)
 		}()
 		next.ServeHTTP(rw, r)
 	})

@@ -81,6 +81,7 @@ func (e *Engine) Create(ctx context.Context, lic *idproof.License, req CreateReq
 	if err := e.write(ctx, s, d, true); err != nil {
 		return nil, err
 	}
+	e.observer().SessionCreated()
 	return s, nil
 }
 

@@ -31,6 +31,9 @@ type Engine struct {
 	// ServerPublicKey is reported in results (the wire protocol key).
 	ServerPublicKey string
 	Log             *slog.Logger
+	// Observer, if set, is told of session transitions, connector calls
+	// and sweeps (metrics).
+	Observer Observer
 
 	kickOnce sync.Once
 	kick     chan struct{} // wakes the sweeper early (see Kick)
@@ -87,7 +90,7 @@ func (e *Engine) change(ctx context.Context, id string, fn func(s *idproof.Sessi
 		if err != nil {
 			return nil, nil, err
 		}
-		now := e.now()
+		from, now := s.Status, e.now()
 		lapsed := e.lapse(s, d, now)
 		ferr := fn(s, d, now)
 		if ferr == errNoChange {
@@ -107,6 +110,7 @@ func (e *Engine) change(ctx context.Context, id string, fn func(s *idproof.Sessi
 		if err != nil {
 			return nil, nil, err
 		}
+		e.observeChange(from, s)
 		if ferr != nil {
 			// The session lapsed on this access: the transition is saved,
 			// and the caller learns why its action could not happen.

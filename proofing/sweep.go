@@ -26,6 +26,13 @@ type SweepResult struct {
 // update, so a session moves once; a session changed by its user between
 // claim and update is skipped (the user's change rescheduled it).
 func (e *Engine) Sweep(ctx context.Context, limit int) (SweepResult, error) {
+	start := time.Now() // see Observer
+	r, err := e.sweep(ctx, limit)
+	e.observer().Swept(r, time.Since(start), err)
+	return r, err
+}
+
+func (e *Engine) sweep(ctx context.Context, limit int) (SweepResult, error) {
 	var r SweepResult
 	now := e.now()
 	due, err := e.Store.ClaimSessionsDue(ctx, now, now.Add(sweepLease), limit)
@@ -74,6 +81,7 @@ func (e *Engine) Sweep(ctx context.Context, limit int) (SweepResult, error) {
 		if err != nil {
 			return r, err
 		}
+		e.observeChange(before, s)
 		switch {
 		case before != s.Status && s.Status == idproof.StatusExpired:
 			r.Expired++
@@ -82,6 +90,7 @@ func (e *Engine) Sweep(ctx context.Context, limit int) (SweepResult, error) {
 		}
 		if !wasPurged && d.Purged {
 			r.Purged++
+			e.observer().SessionPurged()
 		}
 	}
 	return r, nil

@@ -85,7 +85,9 @@ func (e *Engine) runConnector(ctx context.Context, s *idproof.Session, d *Data, 
 	}
 	ctx, cancel := context.WithTimeout(ctx, verifyTimeout)
 	defer cancel()
+	start := time.Now() // see Observer
 	res, err := conn.Verify(ctx, ev)
+	e.observer().ConnectorCalled(spec.Type, time.Since(start), err)
 	if err != nil {
 		e.log().Warn("connector failed", "session", s.ID, "connector", spec.Type, "err", err)
 		return notPerformed(spec.Type, ReasonConnectorError, "the verification connector failed: "+err.Error())

@@ -112,8 +112,10 @@ func (e *Engine) VerifyDocument(ctx context.Context, lic *idproof.License, req D
 	now := e.now()
 	v := &StoredVerdict{Connector: spec.Type, Document: idproof.DocumentData{DocumentType: docType}}
 	cctx, cancel := context.WithTimeout(ctx, verifyTimeout)
+	start := time.Now() // see Observer
 	res, err := conn.Verify(cctx, idproof.Evidence{SessionID: "verify-" + doc.ID, DocumentType: docType, Checks: checks, Attempt: 1, Images: images, Extracted: extracted})
 	cancel()
+	e.observer().ConnectorCalled(spec.Type, time.Since(start), err)
 	if err != nil {
 		e.log().Warn("connector failed", "verify", doc.ID, "connector", spec.Type, "err", err)
 		for _, c := range checks {
