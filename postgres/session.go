@@ -71,32 +71,32 @@ func (s *Store) Session(ctx context.Context, id string) (*idproof.Session, error
 // v.Version, and then increments v.Version. A stale version is ECONFLICT.
 // Under READ COMMITTED a concurrent writer's UPDATE waits for the row lock
 // and then re-checks the version, so exactly one writer wins each version.
+// The UPDATE is its own transaction, one round trip: only when it matches
+// nothing does a second statement tell a missing session from a stale
+// version, and as sessions are never deleted that answer cannot change
+// between the two.
 func (s *Store) UpdateSession(ctx context.Context, v *idproof.Session) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE sessions SET
-			dvc_id = $1, document_type = $2, status = $3, outcome = $4,
-			user_uid = $5, user_username = $6, user_firstname = $7, user_lastname = $8,
-			did = $9, bound_key = $10, retries = $11,
-			expires_at = $12, started_at = $13, completed_at = $14, last_activity_at = $15, purge_at = $16,
-			due_at = $17, connector_sealed = $18, personal_sealed = $19, uid_key = $20, firstname_key = $21,
-			lastname_key = $22, data = $23, version = version + 1
-			WHERE id = $24 AND version = $25`,
-			v.DVCID, v.DocumentType, string(v.Status), string(v.Outcome),
-			v.User.UID, v.User.Username, v.User.Firstname, v.User.Lastname,
-			v.DID, v.BoundKey, v.Retries,
-			ts(v.ExpiresAt), ts(v.StartedAt), ts(v.CompletedAt), ts(v.LastActivityAt), ts(v.PurgeAt),
-			ts(v.DueAt), blob(v.ConnectorSealed), blob(v.PersonalSealed), v.Lookup.UID, v.Lookup.Firstname,
-			v.Lookup.Lastname, blob(v.Data),
-			v.ID, v.Version)
-		if err != nil {
-			return fmt.Errorf("update session: %w", err)
-		}
-		if tag.RowsAffected() == 1 {
-			return nil
-		}
-		// Nothing matched: tell a missing session from a stale version.
+	tag, err := s.pool.Exec(ctx, `UPDATE sessions SET
+		dvc_id = $1, document_type = $2, status = $3, outcome = $4,
+		user_uid = $5, user_username = $6, user_firstname = $7, user_lastname = $8,
+		did = $9, bound_key = $10, retries = $11,
+		expires_at = $12, started_at = $13, completed_at = $14, last_activity_at = $15, purge_at = $16,
+		due_at = $17, connector_sealed = $18, personal_sealed = $19, uid_key = $20, firstname_key = $21,
+		lastname_key = $22, data = $23, version = version + 1
+		WHERE id = $24 AND version = $25`,
+		v.DVCID, v.DocumentType, string(v.Status), string(v.Outcome),
+		v.User.UID, v.User.Username, v.User.Firstname, v.User.Lastname,
+		v.DID, v.BoundKey, v.Retries,
+		ts(v.ExpiresAt), ts(v.StartedAt), ts(v.CompletedAt), ts(v.LastActivityAt), ts(v.PurgeAt),
+		ts(v.DueAt), blob(v.ConnectorSealed), blob(v.PersonalSealed), v.Lookup.UID, v.Lookup.Firstname,
+		v.Lookup.Lastname, blob(v.Data),
+		v.ID, v.Version)
+	if err != nil {
+		return fmt.Errorf("update session: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
 		var one int
-		err = tx.QueryRow(ctx, `SELECT 1 FROM sessions WHERE id = $1`, v.ID).Scan(&one)
+		err = s.pool.QueryRow(ctx, `SELECT 1 FROM sessions WHERE id = $1`, v.ID).Scan(&one)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return notFound("session", v.ID)
 		}
@@ -104,9 +104,6 @@ func (s *Store) UpdateSession(ctx context.Context, v *idproof.Session) error {
 			return fmt.Errorf("update session: %w", err)
 		}
 		return idproof.Errorf(idproof.ECONFLICT, "session %q was changed concurrently", v.ID)
-	})
-	if err != nil {
-		return err
 	}
 	v.Version++
 	return nil

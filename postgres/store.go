@@ -23,7 +23,8 @@ import (
 // Store is an idproof.Store backed by PostgreSQL. It is safe for concurrent
 // use.
 type Store struct {
-	pool *pgxpool.Pool
+	pool   *pgxpool.Pool
+	replay replayState
 }
 
 var _ idproof.Store = (*Store)(nil)
