@@ -2,35 +2,62 @@ package main
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"net"
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
+	"github.com/idproof/idproof/admin"
 	"github.com/idproof/idproof/client"
 )
 
 const loadtestUsage = `usage: idproof loadtest [flags]
 
-Measures a running server: sessions created, results read or health checks
-answered per second. Each of --concurrency workers acts as a separate
-integrator, with its own key pair and connections, and sends one request
-after another. The run stops after --requests requests or --duration,
-whichever comes first. Only a server on this machine is accepted unless
---allow-remote is given. Flags:`
+Measures a running server. Each of --concurrency workers acts as a separate
+integrator, with its own key pair and connections, and runs --op again and
+again:
 
-// loadOp is one request of a load test, sent by worker w as its i-th.
-type loadOp func(ctx context.Context, c *client.Client, w, i int) error
+  create   POST /document_share_session/create (service license)
+  result   POST /document_share_session/result of one PENDING session
+  healthz  GET /healthz, unauthenticated
+  mix      a whole session, as an integrator and its user's browser run it:
+           create, start (a new browser key pair per session), presign,
+           upload of two small document images to the presigned URLs, v3
+           submit, complete, then result and fetch (service license)
+
+Sessions use --dvc, by default the sandbox configuration made at bootstrap:
+its connector answers at once, so a mix measures the server (image checks
+included) rather than a verifier. The run stops after --requests requests
+(sessions with mix) or --duration, whichever comes first. The summary gives
+per endpoint the p50, p95 and p99 latencies and the errors by HTTP status,
+and sessions per second for mix; --json prints it as JSON.
+
+--baseline runs the same op (create or result) a second time, against a
+minimal server started in this process that does only the unavoidable work
+of an authenticated request: header decryption, an in-memory replay check,
+one durable insert or one indexed read in its own SQLite file (PostgreSQL
+with --baseline-database-url). Both runs and the ratio real/baseline are
+printed.
+
+Only a server on this machine is accepted unless --allow-remote is given.
+Flags:`
+
+// loadPlan is what a run sends, the same against the server and against
+// the baseline.
+type loadPlan struct {
+	op       string
+	workers  int
+	maxIter  int
+	duration time.Duration
+	dvc      string
+	creds    *admin.Credentials // nil for healthz
+}
 
 func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	set := flag.NewFlagSet("loadtest", flag.ContinueOnError)
@@ -45,12 +72,16 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	// license is for.
 	cf.license = "service"
 	set.Lookup("license").DefValue = "service"
-	opName := set.String("op", "create", "what to send: create, result or healthz")
-	workers := set.Int("concurrency", 4, "number of workers sending requests at once")
-	duration := set.Duration("duration", 10*time.Second, "stop after this long")
-	maxRequests := set.Int("requests", 10000, "stop after this many requests in all")
-	dvc := set.String("dvc", "", "dvcID of the sessions created (default: the credentials file's, the sandbox configuration)")
+	var p loadPlan
+	set.StringVar(&p.op, "op", "create", "what to send: create, result, healthz or mix")
+	set.IntVar(&p.workers, "concurrency", 4, "number of workers sending requests at once")
+	set.DurationVar(&p.duration, "duration", 10*time.Second, "stop after this long")
+	set.IntVar(&p.maxIter, "requests", 10000, "stop after this many requests in all (sessions with --op mix)")
+	set.StringVar(&p.dvc, "dvc", "", "dvcID of the sessions created (default: the credentials file's, the sandbox configuration)")
 	allowRemote := set.Bool("allow-remote", false, "allow a target that is not this machine")
+	jsonOut := set.Bool("json", false, "print the report as JSON")
+	baseline := set.Bool("baseline", false, "also run the op against a minimal server in this process and print the ratio real/baseline (create or result)")
+	baselineDB := set.String("baseline-database-url", "", "PostgreSQL database for the baseline, in a schema of its own dropped afterwards (default: SQLite in a temporary directory)")
 	if err := cf.parse(set, args); err != nil {
 		return err
 	}
@@ -58,64 +89,133 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	case set.NArg() != 0:
 		set.Usage()
 		return usageError{"loadtest takes no arguments"}
-	case *workers < 1 || *duration <= 0 || *maxRequests < 1:
+	case p.workers < 1 || p.duration <= 0 || p.maxIter < 1:
 		return usageError{"--concurrency, --duration and --requests must be positive"}
-	case *opName != "create" && *opName != "result" && *opName != "healthz":
-		return usageError{"--op must be create, result or healthz"}
+	case !slices.Contains([]string{"create", "result", "healthz", "mix"}, p.op):
+		return usageError{"--op must be create, result, healthz or mix"}
 	case cf.key != "":
 		return usageError{"loadtest gives each worker a key pair of its own: --key does not apply"}
+	case (*baseline || *baselineDB != "") && p.op != "create" && p.op != "result":
+		return usageError{"--baseline measures create or result: the minimal server answers nothing else"}
 	}
 	if err := loopbackTarget(cf.url); err != nil && !*allowRemote {
 		return usageError{err.Error()}
 	}
-
-	clients := make([]*client.Client, *workers)
-	for w := range clients {
-		c, err := loadClient(&cf)
-		if err != nil {
+	lic, err := cf.licenseKey()
+	if err != nil {
+		return err
+	}
+	if p.op != "healthz" {
+		if p.creds, err = cf.readCredentials(); err != nil {
 			return err
+		}
+		if p.dvc == "" {
+			p.dvc = p.creds.DVCID
+		}
+	}
+
+	actual, err := p.run(ctx, cf.url, lic, "", stderr)
+	if err != nil {
+		return err
+	}
+	// An interrupted run still reports what it measured.
+	if (!*baseline && *baselineDB == "") || ctx.Err() != nil {
+		if *jsonOut {
+			return writeJSON(stdout, actual)
+		}
+		actual.print(stdout)
+		return nil
+	}
+	base, err := p.runBaseline(ctx, *baselineDB, stderr)
+	if err != nil {
+		return err
+	}
+	cmp := loadComparison{Real: actual, Baseline: base, Ratio: ratio(actual, base)}
+	if *jsonOut {
+		return writeJSON(stdout, cmp)
+	}
+	cmp.print(stdout)
+	return nil
+}
+
+// run measures the plan against the server at base with license lic.
+// server names it in the report ("" for the real server).
+func (p *loadPlan) run(ctx context.Context, base, lic, server string, progress io.Writer) (*loadtestReport, error) {
+	clients := make([]*client.Client, p.workers)
+	hcs := make([]*http.Client, p.workers)
+	for w := range clients {
+		c, hc, err := loadClient(base, lic)
+		if err != nil {
+			return nil, err
 		}
 		// Fetch the server key now, so that it is not part of a measurement.
 		if _, err := c.Headers(ctx); err != nil {
-			return err
+			return nil, err
 		}
-		clients[w] = c
+		clients[w], hcs[w] = c, hc
 	}
-	op := func(ctx context.Context, c *client.Client, _, _ int) error { _, err := c.Healthz(ctx); return err }
-	if *opName != "healthz" {
-		creds, err := cf.readCredentials()
-		if err != nil {
-			return err
-		}
-		if *dvc == "" {
-			*dvc = creds.DVCID
-		}
-		create := func(ctx context.Context, c *client.Client, w, i int) (*client.CreatedSession, error) {
-			return c.CreateSession(ctx, client.CreateSessionRequest{DVCID: *dvc, SessionRequest: client.SessionRequest{
-				TenantID: creds.TenantID, CommunityID: creds.CommunityID, DocumentType: "dl_object",
-				User: &client.SessionUser{UID: fmt.Sprintf("loadtest-%d-%d", w, i), Firstname: "Load", Lastname: "Test"}}})
-		}
-		op = func(ctx context.Context, c *client.Client, w, i int) error {
-			_, err := create(ctx, c, w, i)
-			return err
-		}
-		if *opName == "result" {
-			s, err := create(ctx, clients[0], len(clients), 0)
-			if err != nil {
-				return fmt.Errorf("create the session to read: %w", err)
-			}
-			op = func(ctx context.Context, c *client.Client, _, _ int) error {
-				_, err := c.SessionResult(ctx, client.ResultRequest{SessionID: s.SessionID}, false)
-				return err
-			}
-		}
+	ws := newWorkers(ctx, clients, hcs)
+	op, err := p.iteration(ctx, base, clients[0])
+	if err != nil {
+		return nil, err
 	}
+	name := "server"
+	if server != "" {
+		name = server
+	}
+	fmt.Fprintf(progress, "loadtest: %s on %s (%s), %d workers, up to %d %s or %v\n", p.op, base, name, p.workers, p.maxIter, p.unit(), p.duration)
+	r := runLoad(ctx, ws, op, p.maxIter, p.duration, p.op == "mix", progress)
+	r.Target, r.Server, r.Op = base, server, p.op
+	return r, nil
+}
 
-	fmt.Fprintf(stderr, "loadtest: %s on %s, %d workers, up to %d requests or %v\n", *opName, cf.url, *workers, *maxRequests, *duration)
-	r := runLoad(ctx, clients, op, *maxRequests, *duration, stderr)
-	// An interrupted run still reports what it measured.
-	r.print(stdout, *opName, cf.url, *workers)
-	return nil
+func (p *loadPlan) unit() string {
+	if p.op == "mix" {
+		return "sessions"
+	}
+	return "requests"
+}
+
+// iteration builds the iteration of the plan's op against base; setup is the
+// client that makes what the op needs beforehand (result's session).
+func (p *loadPlan) iteration(ctx context.Context, base string, setup *client.Client) (loadOp, error) {
+	if p.op == "healthz" {
+		return func(wk *loadWorker, _ int) error {
+			return wk.call("healthz", func() error { _, err := wk.c.Healthz(wk.ctx); return err })
+		}, nil
+	}
+	create := func(ctx context.Context, c *client.Client, w, i int) (*client.CreatedSession, error) {
+		return c.CreateSession(ctx, client.CreateSessionRequest{DVCID: p.dvc, SessionRequest: client.SessionRequest{
+			TenantID: p.creds.TenantID, CommunityID: p.creds.CommunityID, DocumentType: "dl_object",
+			User: &client.SessionUser{UID: fmt.Sprintf("loadtest-%d-%d", w, i), Firstname: "Load", Lastname: "Test"}}})
+	}
+	switch p.op {
+	case "create":
+		return func(wk *loadWorker, i int) error {
+			return wk.call("create", func() error { _, err := create(wk.ctx, wk.c, wk.id, i); return err })
+		}, nil
+	case "result":
+		s, err := create(ctx, setup, p.workers, 0)
+		if err != nil {
+			return nil, fmt.Errorf("create the session to read: %w", err)
+		}
+		return func(wk *loadWorker, _ int) error {
+			return wk.call("result", func() error {
+				_, err := wk.c.SessionResult(wk.ctx, client.ResultRequest{SessionID: s.SessionID}, false)
+				return err
+			})
+		}, nil
+	}
+	serverKey, err := setup.ServerPublicKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m, err := newMixSession(func(wk *loadWorker, i int) (*client.CreatedSession, error) { return create(wk.ctx, wk.c, wk.id, i) },
+		base, serverKey, p.creds.TenantID, p.creds.CommunityID)
+	if err != nil {
+		return nil, err
+	}
+	return m.run, nil
 }
 
 // loopbackTarget returns an error unless base names this machine. A load
@@ -136,139 +236,22 @@ func loopbackTarget(base string) error {
 	return fmt.Errorf("refusing to load %s: it is not this machine (127.0.0.0/8, ::1, localhost); pass --allow-remote for a server of yours elsewhere", host)
 }
 
-// loadClient is clientFlags.client with connections of its own: the shared
+// loadClient is a client of base with connections of its own: the shared
 // default transport keeps two idle connections per host, so more workers
-// would keep reconnecting, which separate integrators do not.
-func loadClient(cf *clientFlags) (*client.Client, error) {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	opts := []client.Option{client.WithHTTPClient(&http.Client{Timeout: 30 * time.Second, Transport: tr})}
-	// Health checks need no license; the other operations stop earlier,
-	// when they look for the tenant.
-	lic, err := cf.licenseKey()
-	if err != nil {
-		return nil, err
-	}
+// would keep reconnecting, which separate integrators do not. Health checks
+// need no license: lic may be "".
+func loadClient(base, lic string) (*client.Client, *http.Client, error) {
+	hc := &http.Client{Timeout: 30 * time.Second, Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	opts := []client.Option{client.WithHTTPClient(hc)}
 	if lic != "" {
 		opts = append(opts, client.WithLicense(lic))
 	}
-	return client.New(cf.url, opts...)
+	c, err := client.New(base, opts...)
+	return c, hc, err
 }
 
-// loadResult is what a load test measured.
-type loadResult struct {
-	elapsed   time.Duration
-	requests  int
-	latencies []time.Duration // of the successful requests
-	errors    map[string]int  // by HTTP status, or "transport"
-	samples   map[string]string
-}
-
-// runLoad sends requests with op from one worker per client until
-// maxRequests have been sent or duration has passed. It reports progress
-// to progress every second. Requests cut short by ctx are not counted.
-func runLoad(ctx context.Context, clients []*client.Client, op loadOp, maxRequests int, duration time.Duration, progress io.Writer) *loadResult {
-	res := &loadResult{errors: map[string]int{}, samples: map[string]string{}}
-	var (
-		mu             sync.Mutex
-		issued         atomic.Int64
-		done, failed   atomic.Int64
-		wg             sync.WaitGroup
-		start          = time.Now()
-		deadline       = start.Add(duration)
-		finished       = make(chan struct{})
-		reporterExited = make(chan struct{})
-	)
-	go func() {
-		defer close(reporterExited)
-		tick := time.NewTicker(time.Second)
-		defer tick.Stop()
-		var last int64
-		for {
-			select {
-			case <-finished:
-				return
-			case now := <-tick.C:
-				d := done.Load()
-				fmt.Fprintf(progress, "%6.0fs %8d requests %6d errors %8d req/s\n", now.Sub(start).Seconds(), d, failed.Load(), d-last)
-				last = d
-			}
-		}
-	}()
-	for w, c := range clients {
-		wg.Go(func() {
-			var lat []time.Duration
-			for i := 0; issued.Add(1) <= int64(maxRequests) && time.Now().Before(deadline); i++ {
-				t0 := time.Now()
-				err := op(ctx, c, w, i)
-				d := time.Since(t0)
-				if ctx.Err() != nil {
-					break
-				}
-				done.Add(1)
-				if err == nil {
-					lat = append(lat, d)
-					continue
-				}
-				failed.Add(1)
-				key := "transport"
-				var ce *client.Error
-				if errors.As(err, &ce) {
-					key = strconv.Itoa(ce.StatusCode)
-				}
-				mu.Lock()
-				res.errors[key]++
-				if _, ok := res.samples[key]; !ok {
-					res.samples[key] = err.Error()
-				}
-				mu.Unlock()
-			}
-			mu.Lock()
-			res.latencies = append(res.latencies, lat...)
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	res.elapsed = time.Since(start)
-	close(finished)
-	<-reporterExited
-	res.requests = int(done.Load())
-	slices.Sort(res.latencies)
-	return res
-}
-
-// print writes the summary: counts, throughput and latency percentiles.
-func (r *loadResult) print(w io.Writer, op, target string, workers int) {
-	nerr := 0
-	var kinds []string
-	for k, n := range r.errors {
-		nerr += n
-		kinds = append(kinds, k)
-	}
-	slices.Sort(kinds)
-	fmt.Fprintf(w, "target      %s (%s, %d workers)\n", target, op, workers)
-	fmt.Fprintf(w, "requests    %d in %v\n", r.requests, r.elapsed.Round(time.Millisecond))
-	fmt.Fprintf(w, "errors      %d", nerr)
-	if nerr > 0 {
-		var parts []string
-		for _, k := range kinds {
-			parts = append(parts, fmt.Sprintf("%s: %d", k, r.errors[k]))
-		}
-		fmt.Fprintf(w, " (%s)", strings.Join(parts, ", "))
-	}
-	fmt.Fprintln(w)
-	for _, k := range kinds {
-		fmt.Fprintf(w, "  first %s: %s\n", k, r.samples[k])
-	}
-	fmt.Fprintf(w, "throughput  %.1f req/s\n", float64(r.requests)/r.elapsed.Seconds())
-	if len(r.latencies) == 0 {
-		return
-	}
-	fmt.Fprintf(w, "latency     p50 %v  p90 %v  p99 %v  max %v\n",
-		r.percentile(0.50), r.percentile(0.90), r.percentile(0.99), r.latencies[len(r.latencies)-1].Round(time.Microsecond))
-}
-
-// percentile is the nearest-rank percentile q of the sorted latencies.
-func (r *loadResult) percentile(q float64) time.Duration {
-	i := int(math.Ceil(q*float64(len(r.latencies)))) - 1
-	return r.latencies[max(i, 0)].Round(time.Microsecond)
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
