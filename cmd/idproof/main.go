@@ -27,7 +27,7 @@ func commands() []command {
 		{"servicekeys", "list or rotate service keys through the API", runServiceKeys},
 		{"template", "create, list or delete proofing templates through the API", runTemplate},
 		{"session", "create sessions, read their results, list them through the API", runSession},
-		{"loadtest", "measure a running server: session creates, results or health checks per second", runLoadtest},
+		{"loadtest", "measure a running server: single endpoints or the whole session flow, against a minimal baseline", runLoadtest},
 		{"tenant", "create or list tenants through the API", runTenant},
 		{"community", "create or list a tenant's communities through the API", runCommunity},
 		{"license", "create, list, disable or expire licenses through the API", runLicense},
