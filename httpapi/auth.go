@@ -2,11 +2,13 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/idproof/idproof"
+	"github.com/idproof/idproof/replay"
 	"github.com/idproof/idproof/wire"
 )
 
@@ -147,7 +149,7 @@ func (s *Server) openRequestID(pub, rid string, now time.Time, c *caller) error 
 }
 
 // useRequestID records the caller's requestid, if it sent one, so that it
-// is accepted once, in every replica.
+// is accepted once (in every replica, with the store's guard).
 func (s *Server) useRequestID(ctx context.Context, now time.Time, c *caller) error {
 	if c.RequestID.UUID == "" && c.RequestID.TS == 0 {
 		return nil // legacy headers without a requestid
@@ -157,7 +159,15 @@ func (s *Server) useRequestID(ctx context.Context, now time.Time, c *caller) err
 	if until.Before(now) {
 		until = now.Add(time.Second)
 	}
-	fresh, err := s.store.UseRequestID(ctx, c.PublicKey, c.RequestID.UUID, now, until)
+	fresh, err := s.replay.Use(ctx, c.PublicKey, c.RequestID.UUID, time.Unix(c.RequestID.TS, 0), now, until)
+	if errors.Is(err, replay.ErrRefused) {
+		// Not a replay and not a bad credential: the guard cannot vouch
+		// for this requestid yet (see replay.Memory). A 429 asks for a
+		// retry with a new one, and unlike a 401 does not count towards
+		// the key's lock-out: a client busy when the server restarts
+		// would lock itself out within its first second.
+		return tooMany(time.Second, "%v", err)
+	}
 	if err != nil {
 		return err
 	}

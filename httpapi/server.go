@@ -14,6 +14,7 @@ import (
 	"github.com/idproof/idproof/capture"
 	"github.com/idproof/idproof/connector"
 	"github.com/idproof/idproof/proofing"
+	"github.com/idproof/idproof/replay"
 	"github.com/idproof/idproof/signing"
 	"github.com/idproof/idproof/wire"
 )
@@ -61,6 +62,7 @@ type Server struct {
 	signer     *signing.Signer
 	capture    *capture.Handler
 	limits     *limits
+	replay     replay.Guard
 	handler    http.Handler
 }
 
@@ -83,6 +85,9 @@ type Deps struct {
 	LocalBlob http.Handler
 	// Capture serves the hosted capture page at the session URLs.
 	Capture *capture.Handler
+	// Replay accepts each requestid once; nil records them in Store, which
+	// holds across replicas sharing the database.
+	Replay replay.Guard
 }
 
 // New builds the Server and its routes.
@@ -102,6 +107,10 @@ func New(cfg Config, d Deps) *Server {
 	}
 	s := &Server{cfg: cfg, store: d.Store, keys: d.Keys, admin: d.Admin, clock: d.Clock, log: d.Logger, connectors: d.Connectors, engine: d.Engine, signer: d.Signer, buckets: d.Buckets, localBlob: d.LocalBlob, capture: d.Capture}
 	s.limits = newLimits(cfg.Limits, d.Clock)
+	s.replay = d.Replay
+	if s.replay == nil {
+		s.replay = replay.Store{Store: d.Store}
+	}
 	s.handler = s.middleware(s.mux())
 	return s
 }

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/idproof/idproof"
 )
@@ -33,15 +34,17 @@ func scanBucket(r scanner) (*idproof.Bucket, error) {
 func (s *Store) PutBucket(ctx context.Context, b *idproof.Bucket) error {
 	var id string
 	var created int64
-	err := s.db.QueryRowContext(ctx, `INSERT INTO buckets (`+bucketColumns+`)
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `INSERT INTO buckets (`+bucketColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (tenant_id, community_id) DO UPDATE SET
 			type = excluded.type, bucket_name = excluded.bucket_name, is_enabled = excluded.is_enabled,
 			created_by = excluded.created_by, credentials_sealed = excluded.credentials_sealed,
 			updated_at = excluded.updated_at
 		RETURNING id, created_at`,
-		b.ID, b.TenantID, b.CommunityID, b.Type, b.BucketName, b.IsEnabled, b.CreatedBy,
-		blob(b.CredentialsSealed), millis(b.CreatedAt), millis(b.UpdatedAt)).Scan(&id, &created)
+			b.ID, b.TenantID, b.CommunityID, b.Type, b.BucketName, b.IsEnabled, b.CreatedBy,
+			blob(b.CredentialsSealed), millis(b.CreatedAt), millis(b.UpdatedAt)).Scan(&id, &created)
+	})
 	if err != nil {
 		return writeErr("put bucket", err, bucketConflicts)
 	}

@@ -32,7 +32,7 @@ func scanDVC(r scanner) (*idproof.VerificationConfig, error) {
 // CreateVerificationConfig stores a new verification config; its ID, and its
 // name within the community, must be unused.
 func (s *Store) CreateVerificationConfig(ctx context.Context, c *idproof.VerificationConfig) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO verification_configs (`+dvcColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := s.exec(ctx, nil, `INSERT INTO verification_configs (`+dvcColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, c.TenantID, c.CommunityID, c.Name, blob(c.ConnectorSealed), blob(c.Verification),
 		millis(c.CreatedAt), millis(c.UpdatedAt))
 	if err != nil {
@@ -43,7 +43,7 @@ func (s *Store) CreateVerificationConfig(ctx context.Context, c *idproof.Verific
 
 // VerificationConfig returns the verification config with the given ID.
 func (s *Store) VerificationConfig(ctx context.Context, id string) (*idproof.VerificationConfig, error) {
-	c, err := scanDVC(s.db.QueryRowContext(ctx, `SELECT `+dvcColumns+` FROM verification_configs WHERE id = ?`, id))
+	c, err := scanDVC(s.q.dvc.QueryRowContext(ctx, id))
 	if err != nil {
 		return nil, readErr("get verification config", err, "verification config", id)
 	}
@@ -53,8 +53,7 @@ func (s *Store) VerificationConfig(ctx context.Context, id string) (*idproof.Ver
 // VerificationConfigByName returns the verification config of a community
 // with the given name.
 func (s *Store) VerificationConfigByName(ctx context.Context, tenantID, communityID, name string) (*idproof.VerificationConfig, error) {
-	c, err := scanDVC(s.db.QueryRowContext(ctx, `SELECT `+dvcColumns+` FROM verification_configs
-		WHERE tenant_id = ? AND community_id = ? AND name = ?`, tenantID, communityID, name))
+	c, err := scanDVC(s.q.dvcByName.QueryRowContext(ctx, tenantID, communityID, name))
 	if err != nil {
 		return nil, readErr("get verification config by name", err, "verification config", name)
 	}
@@ -80,7 +79,7 @@ func (s *Store) VerificationConfigs(ctx context.Context, tenantID, communityID s
 // UpdateVerificationConfig writes Name, ConnectorSealed, Verification and
 // UpdatedAt.
 func (s *Store) UpdateVerificationConfig(ctx context.Context, c *idproof.VerificationConfig) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE verification_configs
+	res, err := s.exec(ctx, nil, `UPDATE verification_configs
 		SET name = ?, connector_sealed = ?, verification = ?, updated_at = ? WHERE id = ?`,
 		c.Name, blob(c.ConnectorSealed), blob(c.Verification), millis(c.UpdatedAt), c.ID)
 	if err != nil {
@@ -91,7 +90,7 @@ func (s *Store) UpdateVerificationConfig(ctx context.Context, c *idproof.Verific
 
 // DeleteVerificationConfig deletes the verification config with the given ID.
 func (s *Store) DeleteVerificationConfig(ctx context.Context, id string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM verification_configs WHERE id = ?`, id)
+	res, err := s.exec(ctx, nil, `DELETE FROM verification_configs WHERE id = ?`, id)
 	if err != nil {
 		return fmt.Errorf("delete verification config: %w", err)
 	}

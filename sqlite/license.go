@@ -32,7 +32,7 @@ func scanLicense(r scanner) (*idproof.License, error) {
 // CreateLicense stores a new license; its ID, key hash and (when set) its
 // tag within the tenant must be unused.
 func (s *Store) CreateLicense(ctx context.Context, l *idproof.License) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO licenses (`+licenseColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := s.exec(ctx, nil, `INSERT INTO licenses (`+licenseColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		l.ID, l.KeyHash, blob(l.KeySealed), l.Tag, string(l.AuthLevel), l.TenantID, l.CommunityID,
 		millis(l.ExpiresAt), l.Disabled, millis(l.CreatedAt))
 	if err != nil {
@@ -52,7 +52,7 @@ func (s *Store) License(ctx context.Context, id string) (*idproof.License, error
 
 // LicenseByKeyHash returns the license whose key has the given hash.
 func (s *Store) LicenseByKeyHash(ctx context.Context, keyHash string) (*idproof.License, error) {
-	l, err := scanLicense(s.db.QueryRowContext(ctx, `SELECT `+licenseColumns+` FROM licenses WHERE key_hash = ?`, keyHash))
+	l, err := scanLicense(s.q.licenseByKeyHash.QueryRowContext(ctx, keyHash))
 	if err != nil {
 		// The hash identifies a secret, so it stays out of the message.
 		return nil, readErr("get license by key", err, "license", "")
@@ -89,7 +89,7 @@ func (s *Store) Licenses(ctx context.Context, tenantID string) ([]*idproof.Licen
 
 // UpdateLicense writes Disabled, ExpiresAt, Tag and CommunityID.
 func (s *Store) UpdateLicense(ctx context.Context, l *idproof.License) error {
-	res, err := s.db.ExecContext(ctx,
+	res, err := s.exec(ctx, nil,
 		`UPDATE licenses SET disabled = ?, expires_at = ?, tag = ?, community_id = ? WHERE id = ?`,
 		l.Disabled, millis(l.ExpiresAt), l.Tag, l.CommunityID, l.ID)
 	if err != nil {

@@ -33,7 +33,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			return fmt.Errorf("read migration %s: %w", name, err)
 		}
 		version := name[len("migrations/"):]
-		err = s.inTx(ctx, func(tx *sql.Tx) error {
+		err = s.directTx(ctx, func(tx *sql.Tx) error {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
 				return err

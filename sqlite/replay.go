@@ -10,9 +10,7 @@ import (
 // it was free: absent, or expired at now (expiresAt <= now). The check and
 // the write are one statement, so of concurrent callers exactly one wins.
 func (s *Store) UseRequestID(ctx context.Context, publicKey, uuid string, now, expiresAt time.Time) (bool, error) {
-	res, err := s.db.ExecContext(ctx, `INSERT INTO request_ids (public_key, uuid, expires_at) VALUES (?, ?, ?)
-		ON CONFLICT (public_key, uuid) DO UPDATE SET expires_at = excluded.expires_at
-		WHERE request_ids.expires_at <= ?`,
+	res, err := s.exec(ctx, s.q.useRequestID, "",
 		publicKey, uuid, millis(expiresAt), millis(now))
 	if err != nil {
 		return false, fmt.Errorf("use request id: %w", err)
@@ -27,7 +25,7 @@ func (s *Store) UseRequestID(ctx context.Context, publicKey, uuid string, now, e
 // PurgeRequestIDs deletes the records that have expired at now and returns
 // how many.
 func (s *Store) PurgeRequestIDs(ctx context.Context, now time.Time) (int, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM request_ids WHERE expires_at <= ?`, millis(now))
+	res, err := s.exec(ctx, nil, `DELETE FROM request_ids WHERE expires_at <= ?`, millis(now))
 	if err != nil {
 		return 0, fmt.Errorf("purge request ids: %w", err)
 	}

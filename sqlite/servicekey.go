@@ -27,8 +27,8 @@ func scanServiceKey(r scanner) (*idproof.ServiceKey, error) {
 	return &k, nil
 }
 
-func insertServiceKey(ctx context.Context, db execer, k *idproof.ServiceKey) error {
-	_, err := db.ExecContext(ctx, `INSERT INTO service_keys (`+serviceKeyColumns+`) VALUES (?, ?, ?, ?, ?)`,
+func insertServiceKey(ctx context.Context, tx *sql.Tx, k *idproof.ServiceKey) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO service_keys (`+serviceKeyColumns+`) VALUES (?, ?, ?, ?, ?)`,
 		k.KeyID, blob(k.SecretSealed), k.Tag, k.Type, millis(k.CreatedAt))
 	if err != nil {
 		return writeErr("create service key", err, serviceKeyConflicts)
@@ -38,13 +38,12 @@ func insertServiceKey(ctx context.Context, db execer, k *idproof.ServiceKey) err
 
 // CreateServiceKey stores a new service key; its key id must be unused.
 func (s *Store) CreateServiceKey(ctx context.Context, k *idproof.ServiceKey) error {
-	return insertServiceKey(ctx, s.db, k)
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error { return insertServiceKey(ctx, tx, k) })
 }
 
 // ServiceKey returns the service key with the given key id.
 func (s *Store) ServiceKey(ctx context.Context, keyID string) (*idproof.ServiceKey, error) {
-	k, err := scanServiceKey(s.db.QueryRowContext(ctx,
-		`SELECT `+serviceKeyColumns+` FROM service_keys WHERE key_id = ?`, keyID))
+	k, err := scanServiceKey(s.q.serviceKey.QueryRowContext(ctx, keyID))
 	if err != nil {
 		return nil, readErr("get service key", err, "service key", keyID)
 	}
@@ -75,7 +74,7 @@ func (s *Store) ServiceKeys(ctx context.Context) ([]*idproof.ServiceKey, error) 
 // ReplaceServiceKey deletes oldKeyID and stores k in one transaction, so a
 // rotation never leaves both keys or neither.
 func (s *Store) ReplaceServiceKey(ctx context.Context, oldKeyID string, k *idproof.ServiceKey) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM service_keys WHERE key_id = ?`, oldKeyID)
 		if err != nil {
 			return fmt.Errorf("replace service key: %w", err)
@@ -89,7 +88,7 @@ func (s *Store) ReplaceServiceKey(ctx context.Context, oldKeyID string, k *idpro
 
 // DeleteServiceKey deletes the service key with the given key id.
 func (s *Store) DeleteServiceKey(ctx context.Context, keyID string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM service_keys WHERE key_id = ?`, keyID)
+	res, err := s.exec(ctx, nil, `DELETE FROM service_keys WHERE key_id = ?`, keyID)
 	if err != nil {
 		return fmt.Errorf("delete service key: %w", err)
 	}

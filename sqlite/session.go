@@ -42,8 +42,7 @@ func scanSession(r scanner) (*idproof.Session, error) {
 
 // CreateSession stores a new session; its ID must be unused.
 func (s *Store) CreateSession(ctx context.Context, v *idproof.Session) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (`+sessionColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := s.exec(ctx, s.q.createSession, "",
 		v.ID, v.TenantID, v.CommunityID, v.TenantDNS, v.CommunityName, v.DVCID, v.DocumentType,
 		string(v.Status), string(v.Outcome), v.User.UID, v.User.Username, v.User.Firstname, v.User.Lastname,
 		v.DID, v.BoundKey, v.Retries,
@@ -59,7 +58,7 @@ func (s *Store) CreateSession(ctx context.Context, v *idproof.Session) error {
 
 // Session returns the session with the given ID.
 func (s *Store) Session(ctx context.Context, id string) (*idproof.Session, error) {
-	v, err := scanSession(s.db.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = ?`, id))
+	v, err := scanSession(s.q.session.QueryRowContext(ctx, id))
 	if err != nil {
 		return nil, readErr("get session", err, "session", id)
 	}
@@ -70,15 +69,8 @@ func (s *Store) Session(ctx context.Context, id string) (*idproof.Session, error
 // and community, with their names) and CreatedAt, provided the stored Version still equals
 // v.Version, and then increments v.Version. A stale version is ECONFLICT.
 func (s *Store) UpdateSession(ctx context.Context, v *idproof.Session) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE sessions SET
-			dvc_id = ?, document_type = ?, status = ?, outcome = ?,
-			user_uid = ?, user_username = ?, user_firstname = ?, user_lastname = ?,
-			did = ?, bound_key = ?, retries = ?,
-			expires_at = ?, started_at = ?, completed_at = ?, last_activity_at = ?, purge_at = ?, due_at = ?,
-			connector_sealed = ?, personal_sealed = ?, uid_key = ?, firstname_key = ?, lastname_key = ?,
-			data = ?, version = version + 1
-			WHERE id = ? AND version = ?`,
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.StmtContext(ctx, s.q.updateSession).ExecContext(ctx,
 			v.DVCID, v.DocumentType, string(v.Status), string(v.Outcome),
 			v.User.UID, v.User.Username, v.User.Firstname, v.User.Lastname,
 			v.DID, v.BoundKey, v.Retries,
@@ -93,7 +85,7 @@ func (s *Store) UpdateSession(ctx context.Context, v *idproof.Session) error {
 		}
 		// Nothing matched: tell a missing session from a stale version.
 		var one int
-		err = tx.QueryRowContext(ctx, `SELECT 1 FROM sessions WHERE id = ?`, v.ID).Scan(&one)
+		err = tx.StmtContext(ctx, s.q.sessionExists).QueryRowContext(ctx, v.ID).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("session", v.ID)
 		}
@@ -233,20 +225,19 @@ func sessionWhere(f idproof.SessionFilter) (string, []any) {
 // ClaimSessionsDue claims up to limit due sessions; see idproof.SessionStore.
 // SQLite has one writer at a time, so one UPDATE ... RETURNING is atomic.
 func (s *Store) ClaimSessionsDue(ctx context.Context, now, leaseUntil time.Time, limit int) ([]*idproof.Session, error) {
-	rows, err := s.db.QueryContext(ctx, `UPDATE sessions SET due_at = ?, version = version + 1
+	var out []*idproof.Session
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `UPDATE sessions SET due_at = ?, version = version + 1
 		WHERE id IN (SELECT id FROM sessions WHERE due_at > 0 AND due_at <= ? ORDER BY due_at, id LIMIT ?)
 		RETURNING `+sessionColumns, millis(leaseUntil), millis(now), limit)
-	if err != nil {
-		return nil, fmt.Errorf("claim sessions: %w", err)
-	}
-	defer rows.Close()
-	var out []*idproof.Session
-	for rows.Next() {
-		v, err := scanSession(rows)
 		if err != nil {
-			return nil, fmt.Errorf("claim sessions: %w", err)
+			return fmt.Errorf("claim sessions: %w", err)
 		}
-		out = append(out, v)
+		out, err = collect(rows, scanSession, "claim sessions")
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -9,7 +9,7 @@ import (
 // Setting returns the value stored under key.
 func (s *Store) Setting(ctx context.Context, key string) ([]byte, error) {
 	var v []byte
-	if err := s.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v); err != nil {
+	if err := s.q.setting.QueryRowContext(ctx, key).Scan(&v); err != nil {
 		return nil, readErr("get setting", err, "setting", key)
 	}
 	return fromBlob(v), nil
@@ -21,7 +21,7 @@ func (s *Store) Setting(ctx context.Context, key string) ([]byte, error) {
 // one every other caller sees.
 func (s *Store) PutSettingIfAbsent(ctx context.Context, key string, value []byte) ([]byte, error) {
 	var stored []byte
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
 			ON CONFLICT (key) DO NOTHING`, key, blob(value)); err != nil {
 			return fmt.Errorf("put setting: %w", err)
@@ -39,7 +39,7 @@ func (s *Store) PutSettingIfAbsent(ctx context.Context, key string, value []byte
 
 // PutSetting stores value under key, replacing any value there.
 func (s *Store) PutSetting(ctx context.Context, key string, value []byte) error {
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+	if _, err := s.exec(ctx, nil, `INSERT INTO settings (key, value) VALUES (?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, blob(value)); err != nil {
 		return fmt.Errorf("put setting: %w", err)
 	}

@@ -26,6 +26,8 @@ import (
 // Store is an idproof.Store backed by SQLite. It is safe for concurrent use.
 type Store struct {
 	db *sql.DB
+	w  *writer   // every write goes through it: see writer.go
+	q  *prepared // the hot statements, parsed once
 }
 
 var _ idproof.Store = (*Store)(nil)
@@ -35,9 +37,15 @@ var _ idproof.Store = (*Store)(nil)
 // single connection, which is only suitable for tests.
 //
 // Write transactions begin IMMEDIATE: a deferred transaction that reads and
-// then writes can fail with SQLITE_BUSY when another writer got there first,
-// and busy_timeout cannot help it; taking the write lock up front turns that
-// into an ordinary wait.
+// then writes can fail with SQLITE_BUSY when another writer (another process
+// on the same file) got there first, and busy_timeout cannot help it; taking
+// the write lock up front turns that into an ordinary wait.
+//
+// The file is in WAL mode with synchronous=FULL (SQLite's default, said
+// explicitly): a commit returns once the WAL is on disk, so a write
+// acknowledged survives a crash of the process or of the machine.
+// temp_store(MEMORY) keeps the savepoint journals of group commit
+// (writer.go) in memory; on disk they cost a write per page touched.
 func Open(ctx context.Context, path string) (*Store, error) {
 	const params = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate"
 	var dsn string
@@ -46,7 +54,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		// Every connection to :memory: is a separate database.
 		dsn, conns = "file::memory:?"+params, 1
 	} else {
-		dsn = "file:" + escapePath(path) + "?_pragma=journal_mode(WAL)&" + params
+		dsn = "file:" + escapePath(path) + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)&" + params
 		if err := createPrivate(path); err != nil {
 			return nil, err
 		}
@@ -59,6 +67,15 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	db.SetMaxIdleConns(conns)
 	s := &Store{db: db}
 	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if s.q, err = prepare(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if s.w, err = newWriter(ctx, db); err != nil {
+		s.q.close()
 		db.Close()
 		return nil, err
 	}
@@ -92,11 +109,39 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close finishes the writes under way and closes the database.
+func (s *Store) Close() error {
+	s.w.close()
+	s.q.close()
+	return s.db.Close()
+}
 
-// inTx runs fn in a write transaction, committing if it returns nil.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+// inTx runs fn in a write transaction and returns once it is committed
+// (nil) or undone (fn's error). The transaction may be shared with other
+// callers' writes (writer.go); fn must use only tx and the ctx it is given.
+func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	return s.w.do(ctx, fn)
+}
+
+// exec runs one write statement, prepared when st is not nil (query is
+// then unused).
+func (s *Store) exec(ctx context.Context, st *sql.Stmt, query string, args ...any) (sql.Result, error) {
+	var res sql.Result
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var err error
+		if st != nil {
+			res, err = tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+		} else {
+			res, err = tx.ExecContext(ctx, query, args...)
+		}
+		return err
+	})
+	return res, err
+}
+
+// directTx runs fn in a transaction of its own, outside the writer; only
+// migrations use it, before the writer starts.
+func (s *Store) directTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -142,11 +187,6 @@ func fromBlob(b []byte) []byte {
 		return nil
 	}
 	return b
-}
-
-// execer is a *sql.DB or *sql.Tx.
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
 // scanner is a *sql.Row or *sql.Rows.

@@ -29,7 +29,7 @@ func scanTemplate(r scanner) (*idproof.Template, error) {
 
 // CreateTemplate stores a new template; its ID must be unused.
 func (s *Store) CreateTemplate(ctx context.Context, t *idproof.Template) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO templates (`+templateColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := s.exec(ctx, nil, `INSERT INTO templates (`+templateColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		t.ID, t.TenantID, t.CommunityID, t.DVCID, t.DocumentType, blob(t.Workflow),
 		millis(t.CreatedAt), millis(t.UpdatedAt))
 	if err != nil {
@@ -71,7 +71,7 @@ func (s *Store) Templates(ctx context.Context, tenantID, communityID, dvcID, doc
 
 // UpdateTemplate writes DVCID, DocumentType, Workflow and UpdatedAt.
 func (s *Store) UpdateTemplate(ctx context.Context, t *idproof.Template) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE templates
+	res, err := s.exec(ctx, nil, `UPDATE templates
 		SET dvc_id = ?, document_type = ?, workflow = ?, updated_at = ? WHERE id = ?`,
 		t.DVCID, t.DocumentType, blob(t.Workflow), millis(t.UpdatedAt), t.ID)
 	if err != nil {
@@ -82,7 +82,7 @@ func (s *Store) UpdateTemplate(ctx context.Context, t *idproof.Template) error {
 
 // DeleteTemplate deletes the template with the given ID.
 func (s *Store) DeleteTemplate(ctx context.Context, id string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM templates WHERE id = ?`, id)
+	res, err := s.exec(ctx, nil, `DELETE FROM templates WHERE id = ?`, id)
 	if err != nil {
 		return fmt.Errorf("delete template: %w", err)
 	}

@@ -33,7 +33,7 @@ func scanTenant(r scanner) (*idproof.Tenant, error) {
 
 // CreateTenant stores a new tenant; its ID and DNS must be unused.
 func (s *Store) CreateTenant(ctx context.Context, t *idproof.Tenant) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO tenants (`+tenantColumns+`) VALUES (?, ?, ?, ?)`,
+	_, err := s.exec(ctx, nil, `INSERT INTO tenants (`+tenantColumns+`) VALUES (?, ?, ?, ?)`,
 		t.ID, t.DNS, t.Name, millis(t.CreatedAt))
 	if err != nil {
 		return writeErr("create tenant", err, tenantConflicts)
@@ -43,7 +43,7 @@ func (s *Store) CreateTenant(ctx context.Context, t *idproof.Tenant) error {
 
 // Tenant returns the tenant with the given ID.
 func (s *Store) Tenant(ctx context.Context, id string) (*idproof.Tenant, error) {
-	t, err := scanTenant(s.db.QueryRowContext(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = ?`, id))
+	t, err := scanTenant(s.q.tenant.QueryRowContext(ctx, id))
 	if err != nil {
 		return nil, readErr("get tenant", err, "tenant", id)
 	}
@@ -52,7 +52,7 @@ func (s *Store) Tenant(ctx context.Context, id string) (*idproof.Tenant, error) 
 
 // TenantByDNS returns the tenant with the given DNS name.
 func (s *Store) TenantByDNS(ctx context.Context, dns string) (*idproof.Tenant, error) {
-	t, err := scanTenant(s.db.QueryRowContext(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE dns = ?`, dns))
+	t, err := scanTenant(s.q.tenantByDNS.QueryRowContext(ctx, dns))
 	if err != nil {
 		return nil, readErr("get tenant by dns", err, "tenant", dns)
 	}
@@ -83,7 +83,7 @@ func scanCommunity(r scanner) (*idproof.Community, error) {
 // CreateCommunity stores a new community of an existing tenant; its ID, and
 // its name within the tenant, must be unused.
 func (s *Store) CreateCommunity(ctx context.Context, c *idproof.Community) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO communities (`+communityColumns+`) VALUES (?, ?, ?, ?)`,
+	_, err := s.exec(ctx, nil, `INSERT INTO communities (`+communityColumns+`) VALUES (?, ?, ?, ?)`,
 		c.ID, c.TenantID, c.Name, millis(c.CreatedAt))
 	if isForeignKey(err) {
 		return notFound("tenant", c.TenantID)
@@ -96,7 +96,7 @@ func (s *Store) CreateCommunity(ctx context.Context, c *idproof.Community) error
 
 // Community returns the community with the given ID.
 func (s *Store) Community(ctx context.Context, id string) (*idproof.Community, error) {
-	c, err := scanCommunity(s.db.QueryRowContext(ctx, `SELECT `+communityColumns+` FROM communities WHERE id = ?`, id))
+	c, err := scanCommunity(s.q.community.QueryRowContext(ctx, id))
 	if err != nil {
 		return nil, readErr("get community", err, "community", id)
 	}
@@ -105,8 +105,7 @@ func (s *Store) Community(ctx context.Context, id string) (*idproof.Community, e
 
 // CommunityByName returns the community of a tenant with the given name.
 func (s *Store) CommunityByName(ctx context.Context, tenantID, name string) (*idproof.Community, error) {
-	c, err := scanCommunity(s.db.QueryRowContext(ctx,
-		`SELECT `+communityColumns+` FROM communities WHERE tenant_id = ? AND name = ?`, tenantID, name))
+	c, err := scanCommunity(s.q.communityByName.QueryRowContext(ctx, tenantID, name))
 	if err != nil {
 		return nil, readErr("get community by name", err, "community", name)
 	}
