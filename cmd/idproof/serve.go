@@ -11,7 +11,9 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -28,8 +30,11 @@ import (
 	"github.com/idproof/idproof/connector/sandbox"
 	"github.com/idproof/idproof/httpapi"
 	"github.com/idproof/idproof/imagecheck"
+	"github.com/idproof/idproof/metrics"
 	"github.com/idproof/idproof/proofing"
+	"github.com/idproof/idproof/replay"
 	"github.com/idproof/idproof/signing"
+	"github.com/idproof/idproof/storecache"
 	"github.com/idproof/idproof/wire"
 )
 
@@ -73,6 +78,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	allowPrivate := fs.Bool("allow-private-endpoints", envBool("IDPROOF_ALLOW_PRIVATE_ENDPOINTS", false), "let bucket and connector endpoints be loopback, private or plain-http addresses (an on-premises S3, tests) (env IDPROOF_ALLOW_PRIVATE_ENDPOINTS)")
 	sweepEvery := fs.Duration("sweep-interval", 30*time.Second, "how often expired, abandoned and retention-ended sessions are processed")
 	logFormat := fs.String("log-format", envOr("IDPROOF_LOG_FORMAT", "text"), "text or json (env IDPROOF_LOG_FORMAT)")
+	// Off by default: metrics are unauthenticated, so where they are served
+	// is the operator's choice (a loopback or private address).
+	metricsAddr := fs.String("metrics-addr", envOr("IDPROOF_METRICS_ADDR", ""), "serve Prometheus metrics at /metrics on this address, apart from the API, e.g. 127.0.0.1:9464; empty for none (env IDPROOF_METRICS_ADDR)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file, for go tool pprof")
 	var tr transportFlags
 	tr.register(fs)
 	if err := fs.Parse(args); err != nil {
@@ -91,6 +100,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError{"--log-format must be text or json"}
 	}
 	log := slog.New(handler)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	// Packages without a logger of their own (netguard's clients, which
 	// log why a configured endpoint was unreachable) use the default.
 	slog.SetDefault(log)
@@ -117,6 +137,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("cannot listen on %s: %w (%s)", *addr, err, hint)
 	}
 	defer ln.Close()
+	var metricsLn net.Listener
+	if *metricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", *metricsAddr); err != nil {
+			return fmt.Errorf("cannot listen on --metrics-addr %s: %w", *metricsAddr, err)
+		}
+		defer metricsLn.Close()
+	}
 	scheme := "http"
 	if tlsConfig != nil {
 		scheme = "https"
@@ -129,6 +156,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	// The rows read on every request (license, tenant, community, dvc)
+	// come from memory; PostgreSQL's notices keep every replica's copy
+	// current (see storecache).
+	feed, _ := b.store.(storecache.Feed)
+	b.store = storecache.New(b.store, storecache.Options{Feed: feed})
+	b.admin.Store = b.store
 	defer b.store.Close()
 	priv, err := admin.ServerKey(ctx, b.store, b.keyring)
 	if err != nil {
@@ -150,7 +183,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	buckets := &blob.Resolver{Buckets: b.store, Keyring: b.keyring, Opener: &blob.Opener{Local: localBlob, AllowPrivate: *allowPrivate}}
 	engine := &proofing.Engine{
 		Store: b.store, Keyring: b.keyring, Connectors: connectors().WithNetwork(*allowPrivate), Signer: signer, Clock: idproof.SystemClock{},
-		Blobs: buckets.Resolve, PublicURL: base, ServerPublicKey: keys.PublicKey(), Log: log,
+		Blobs: blob.Observed(buckets.Resolve, metrics.Blob{}), PublicURL: base, ServerPublicKey: keys.PublicKey(), Log: log,
+		Observer: metrics.Proofing{},
 	}
 	b.admin.ValidateConfig = engine.ValidateConfig
 	page := capture.New(capture.Deps{
@@ -160,17 +194,42 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		},
 		UploadOrigins: capture.BucketOrigins(buckets.Resolve), PublicURL: base, Logger: log,
 	})
+	// On its own SQLite file this server is the only one accepting
+	// requestids, so it remembers them in memory instead of writing one row
+	// per request; replicas on PostgreSQL share them through the database.
+	var guard replay.Guard
+	guardStart := time.Now()
+	if sf.databaseURL == "" {
+		guard = replay.NewMemory(replay.MemoryConfig{Start: guardStart, Durable: replay.Store{Store: b.store}, Window: *span})
+	}
+	if g, ok := guard.(interface{ Len() int }); ok {
+		metrics.SetReplaySize(g.Len)
+	}
 	api := httpapi.New(httpapi.Config{
 		PublicURL: base, AllowedTimeSpan: *span, MaxBodyBytes: *maxBody, Limits: lim,
 		LegacyAuth: *legacy, ECDSAHelper: *helper, Version: version(),
 	}, httpapi.Deps{Store: b.store, Keys: keys, Admin: b.admin, Clock: idproof.SystemClock{}, Logger: log,
-		Connectors: engine.Connectors, Engine: engine, Signer: signer, Buckets: buckets, LocalBlob: localBlob.Handler(), Capture: page})
+		Connectors: engine.Connectors, Engine: engine, Signer: signer, Buckets: buckets, LocalBlob: localBlob.Handler(), Capture: page, Replay: guard})
 
 	// Bootstrap before announcing the address: whoever waits for that line
 	// may use the credentials at once.
 	welcome, err := greet(ctx, b, sf.data, base)
 	if err != nil {
 		return err
+	}
+	if guard != nil {
+		// The memory guard refuses requestids dated before its start, and
+		// a requestid's ts is in whole seconds: answering from the next
+		// second on lets clients' current requestids pass.
+		time.Sleep(time.Until(guardStart.Truncate(time.Second).Add(time.Second)))
+	}
+	if metricsLn != nil {
+		go func() {
+			if err := metrics.Serve(ctx, metricsLn); err != nil {
+				log.Error("metrics listener stopped", "err", err)
+			}
+		}()
+		fmt.Fprintf(stdout, "metrics on http://%s/metrics\n", metricsLn.Addr())
 	}
 	fmt.Fprintf(stdout, "idproof %s listening on %s://%s (public URL %s, %s)\n%s", version(), scheme, ln.Addr(), base, b.where, welcome)
 
