@@ -61,3 +61,20 @@ func benchCreateRequest(f *fixture, i int) proofing.CreateRequest {
 			User:         idproof.SessionUser{UID: "bench-" + strconv.Itoa(i), Firstname: "Ann", Lastname: "Lee"}},
 	}
 }
+
+// BenchmarkSession measures Engine.Session of a new session, the read
+// behind every session endpoint and a result: the store's read and the
+// decoding of the session document and its sealed personal data.
+func BenchmarkSession(b *testing.B) {
+	f := newFixture(b, sqliteStore(b))
+	s, err := f.engine.Create(context.Background(), f.license, benchCreateRequest(f, 1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, _, err := f.engine.Session(context.Background(), s.ID); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(s.Data)), "data-bytes")
+}

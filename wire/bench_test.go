@@ -72,3 +72,13 @@ func BenchmarkEnvelope(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkParseRequestID is the plaintext of every request's requestid.
+func BenchmarkParseRequestID(b *testing.B) {
+	plain := []byte(`{"ts":1700000000,"appid":"com.example.app","uuid":"123e4567-e89b-12d3-a456-426614174000"}`)
+	for b.Loop() {
+		if _, err := ParseRequestID(plain); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -37,6 +37,52 @@ func ParseRequestID(plain []byte) (RequestID, error) {
 		// uuids into one replay record.
 		return RequestID{}, errors.New("requestid is not valid UTF-8")
 	}
+	r, err := parseCanonical(plain)
+	if err != nil {
+		if r, err = parseTolerant(plain); err != nil {
+			return r, err
+		}
+	}
+	if r.UUID == "" {
+		return r, errors.New("requestid has no uuid")
+	}
+	if len(r.UUID) > 200 {
+		return r, errors.New("requestid uuid is too long")
+	}
+	// The uuid is stored as the replay record's key and the appid is
+	// logged: neither may carry bytes a database or a log line cannot hold.
+	if !printable(r.UUID) {
+		return r, errors.New("requestid uuid must be printable UTF-8 text")
+	}
+	if !printable(r.AppID) {
+		return r, errors.New("requestid appid must be printable UTF-8 text")
+	}
+	return r, nil
+}
+
+// parseCanonical reads the form every known client sends, {"ts": n,
+// "appid": "...", "uuid": "..."} in any order and letter case, with
+// extra members ignored, in one pass of the decoder: it runs on every
+// request. Anything else falls to parseTolerant.
+func parseCanonical(plain []byte) (RequestID, error) {
+	var c struct {
+		TS    json.Number `json:"ts"`
+		AppID string      `json:"appid"`
+		UUID  string      `json:"uuid"`
+	}
+	if err := json.Unmarshal(plain, &c); err != nil || c.TS == "" {
+		return RequestID{}, errors.New("not canonical")
+	}
+	ts, err := parseTS(json.RawMessage(c.TS))
+	if err != nil {
+		return RequestID{}, err
+	}
+	return RequestID{TS: ts, AppID: c.AppID, UUID: c.UUID}, nil
+}
+
+// parseTolerant reads the requestid member by member, for the forms the
+// canonical pass does not take (ts as a string, for one).
+func parseTolerant(plain []byte) (RequestID, error) {
 	var m map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(plain))
 	dec.UseNumber()
@@ -58,20 +104,6 @@ func ParseRequestID(plain []byte) (RequestID, error) {
 	}
 	if err := optionalString(m, &r.UUID, "uuid", "UUID"); err != nil {
 		return r, err
-	}
-	if r.UUID == "" {
-		return r, errors.New("requestid has no uuid")
-	}
-	if len(r.UUID) > 200 {
-		return r, errors.New("requestid uuid is too long")
-	}
-	// The uuid is stored as the replay record's key and the appid is
-	// logged: neither may carry bytes a database or a log line cannot hold.
-	if !printable(r.UUID) {
-		return r, errors.New("requestid uuid must be printable UTF-8 text")
-	}
-	if !printable(r.AppID) {
-		return r, errors.New("requestid appid must be printable UTF-8 text")
 	}
 	return r, nil
 }
