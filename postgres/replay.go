@@ -16,7 +16,7 @@ import (
 // record is visible to every other session (every replica sees it at once,
 // as before) but before its WAL reaches the disk, which is what a durable
 // commit waits for. Measured on the same machine this made UseRequestID
-// about 2.5 times faster under load (docs/performance-postgres.md).
+// about 2.5 times faster under load (docs/performance.md, "Request path on PostgreSQL").
 //
 // The cost is that a crash of the database server, or a failover to a
 // standby, can lose the records of the last few hundred milliseconds, and
