@@ -143,6 +143,24 @@ func (w *writer) commit(batch []*writeReq) (rest []*writeReq) {
 	}
 	sp := func(i int) *sql.Stmt { return tx.StmtContext(ctx, w.spStmts[i]) }
 	var ok []*writeReq
+	// A write that failed is answered after the commit too: its failure
+	// may come from an earlier write of the batch (a unique key taken),
+	// and the caller's next read must find that write committed.
+	type failure struct {
+		r   *writeReq
+		err error
+	}
+	var failed []failure
+	// answerFailed answers the failed writes once the transaction ended;
+	// when it did not commit, with why not.
+	answerFailed := func(txErr error) {
+		for _, f := range failed {
+			if txErr != nil {
+				f.err = fmt.Errorf("write transaction: %w", txErr)
+			}
+			f.r.done <- f.err
+		}
+	}
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			r.done <- err
@@ -151,6 +169,7 @@ func (w *writer) commit(batch []*writeReq) (rest []*writeReq) {
 		if _, err := sp(0).ExecContext(ctx); err != nil {
 			rest = batch[i:]
 			w.fail(tx, ok, err)
+			answerFailed(err)
 			return rest
 		}
 		if ferr := w.call(r, tx); ferr != nil {
@@ -158,18 +177,21 @@ func (w *writer) commit(batch []*writeReq) (rest []*writeReq) {
 			if _, err := sp(2).ExecContext(ctx); err != nil {
 				r.done <- ferr
 				w.fail(tx, ok, err)
+				answerFailed(err)
 				return batch[i+1:]
 			}
 			if _, err := sp(1).ExecContext(ctx); err != nil {
 				r.done <- ferr
 				w.fail(tx, ok, err)
+				answerFailed(err)
 				return batch[i+1:]
 			}
-			r.done <- ferr
+			failed = append(failed, failure{r, ferr})
 			continue
 		}
 		if _, err := sp(1).ExecContext(ctx); err != nil {
 			w.fail(tx, append(ok, r), err)
+			answerFailed(err)
 			return batch[i+1:]
 		}
 		ok = append(ok, r)
@@ -184,6 +206,7 @@ func (w *writer) commit(batch []*writeReq) (rest []*writeReq) {
 	for _, r := range ok {
 		r.done <- err
 	}
+	answerFailed(err)
 	return nil
 }
 

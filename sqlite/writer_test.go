@@ -163,3 +163,32 @@ func BenchmarkCreateSession(b *testing.B) {
 	})
 	b.ReportMetric(float64(s.w.writes.Load())/float64(max(1, s.w.commits.Load())), "writes/commit")
 }
+
+// TestFailedWriteAnsweredAfterCommit: a write that fails on a key an
+// earlier write of its batch took is answered only once that write is
+// committed, so the loser of a race reads the winner's row at once.
+func TestFailedWriteAnsweredAfterCommit(t *testing.T) {
+	s := openTest(t)
+	ctx := t.Context()
+	for round := range 20 {
+		const n = 8
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				id := fmt.Sprintf("s%02d-%d", round, i)
+				err := s.CreateSession(ctx, testSession(fmt.Sprintf("race-%d", round)))
+				if err == nil {
+					return
+				}
+				if idproof.ErrorCode(err) != idproof.ECONFLICT {
+					t.Errorf("%s: %v", id, err)
+					return
+				}
+				if _, err := s.Session(ctx, fmt.Sprintf("race-%d", round)); err != nil {
+					t.Errorf("%s lost the race, then could not read the winner's session: %v", id, err)
+				}
+			})
+		}
+		wg.Wait()
+	}
+}
