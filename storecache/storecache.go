@@ -12,6 +12,9 @@
 // one notification's delay. Without a Feed only writes through the cache
 // are seen at once; MaxAge bounds the rest.
 //
+// With Options.Sessions, for a database this process alone writes, the
+// sessions read and written through it are kept too (see sessionCache).
+//
 // Only found rows are cached: a look-up of what does not exist always asks
 // the store, so a row created by another process is found at once.
 // Listings pass through, as does everything else the Store does.
@@ -56,6 +59,10 @@ type Options struct {
 	MaxEntries int
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Sessions keeps sessions too, read and written through the cache.
+	// Only for a database this process alone writes (SQLite); it is
+	// ignored with a Feed, since other replicas write sessions.
+	Sessions bool
 }
 
 // The tables a Cache keeps, named as the Feed names them.
@@ -81,8 +88,10 @@ type Cache struct {
 	// aliveAt is the Feed's last confirmation (Unix nanoseconds); 0
 	// before the first.
 	aliveAt atomic.Int64
-	stop    context.CancelFunc
-	done    chan struct{}
+	// sessions is nil unless Options.Sessions applies.
+	sessions *sessionCache
+	stop     context.CancelFunc
+	done     chan struct{}
 }
 
 var _ idproof.Store = (*Cache)(nil)
@@ -117,6 +126,9 @@ func New(store idproof.Store, opts Options) *Cache {
 		opts.Now = time.Now
 	}
 	c := &Cache{Store: store, opts: opts}
+	if opts.Sessions && opts.Feed == nil {
+		c.sessions = &sessionCache{entries: map[string]sessionEntry{}, max: opts.MaxEntries}
+	}
 	for i := range c.tables {
 		c.tables[i].entries = map[string]entry{}
 	}

@@ -22,7 +22,7 @@ func TestStoreSQLite(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := storecache.New(s, storecache.Options{})
+		c := storecache.New(s, storecache.Options{Sessions: true})
 		t.Cleanup(func() { c.Close() })
 		return c
 	})
@@ -258,4 +258,50 @@ func TestListenerReconnect(t *testing.T) {
 		got, err := b.Tenant(ctx, "t1")
 		return err == nil && got.Name == "B" && b.Cached("tenants", "t1")
 	})
+}
+
+// TestSessionsMoveForward: a kept session is replaced only by a later
+// version, a failed update drops it, and what is returned is a copy.
+func TestSessionsMoveForward(t *testing.T) {
+	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "idproof.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := storecache.New(s, storecache.Options{Sessions: true})
+	t.Cleanup(func() { c.Close() })
+	ctx := t.Context()
+	now := time.Now()
+	v := &idproof.Session{ID: "11111111-1111-4111-8111-111111111111", TenantID: "t", CommunityID: "c",
+		Status: idproof.StatusPending, CreatedAt: now, ExpiresAt: now.Add(time.Hour), Data: []byte(`{"a":1}`)}
+	if err := c.CreateSession(ctx, v); err != nil {
+		t.Fatal(err)
+	}
+	old, err := c.Session(ctx, v.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old.Data[2] = 'X' // a caller's change to its copy stays its own
+	v.Status = idproof.StatusInProgress
+	if err := c.UpdateSession(ctx, v); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Session(ctx, v.ID)
+	if err != nil || got.Status != idproof.StatusInProgress || got.Version != v.Version || string(got.Data) != `{"a":1}` {
+		t.Fatalf("after update: %+v %v", got, err)
+	}
+	// A writer holding the old version loses, and the cache then asks the
+	// store again rather than serve what it had.
+	if err := c.UpdateSession(ctx, old); idproof.ErrorCode(err) != idproof.ECONFLICT {
+		t.Fatalf("stale update: %v", err)
+	}
+	// A write from outside the cache, made directly on the store...
+	got.Status = idproof.StatusCompleted
+	if err := s.UpdateSession(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	// ...is seen, because the failed update above dropped the entry.
+	again, err := c.Session(ctx, v.ID)
+	if err != nil || again.Status != idproof.StatusCompleted {
+		t.Fatalf("after outside write: %+v %v", again, err)
+	}
 }

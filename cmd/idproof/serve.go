@@ -160,7 +160,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// come from memory; PostgreSQL's notices keep every replica's copy
 	// current (see storecache).
 	feed, _ := b.store.(storecache.Feed)
-	b.store = storecache.New(b.store, storecache.Options{Feed: feed})
+	// SQLite is written by this process alone: its sessions are kept too.
+	b.store = storecache.New(b.store, storecache.Options{Feed: feed, Sessions: feed == nil})
 	b.admin.Store = b.store
 	defer b.store.Close()
 	priv, err := admin.ServerKey(ctx, b.store, b.keyring)
