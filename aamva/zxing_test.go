@@ -3,37 +3,21 @@ package aamva
 import (
 	"bytes"
 	"context"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/idproof/idproof/internal/zxingtest"
 )
-
-// requireZXing returns the paths of ZXingWriter and ZXingReader (Debian
-// package zxing-cpp-tools). Without them the test is skipped, except in CI,
-// where a missing tool must not pass silently.
-func requireZXing(t *testing.T) (writer, reader string) {
-	t.Helper()
-	w, errW := exec.LookPath("ZXingWriter")
-	r, errR := exec.LookPath("ZXingReader")
-	if errW != nil || errR != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("ZXingWriter/ZXingReader not found; CI must run: apt-get install -y zxing-cpp-tools")
-		}
-		t.Skip("ZXingWriter/ZXingReader not installed (apt-get install zxing-cpp-tools)")
-	}
-	return w, r
-}
 
 // TestPDF417RoundTrip prints payloads as PDF417 images and reads them back,
 // proving that what the parser sees from a real decoder is byte for byte
 // what was encoded, control characters and padding included.
 func TestPDF417RoundTrip(t *testing.T) {
 	t.Parallel()
-	writer, reader := requireZXing(t)
+	writer, reader := zxingtest.Tools(t)
 	for name, payload := range map[string]string{
 		"v10 sample": sample,
 		"v1":         payloadV1,

@@ -5,13 +5,13 @@ import (
 	"image"
 	"image/draw"
 	"image/jpeg"
-	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/idproof/idproof/internal/zxingtest"
 	xdraw "golang.org/x/image/draw"
 )
 
@@ -50,28 +50,11 @@ func pigoSample(t testing.TB) image.Image {
 // per module). The tool adds a 10 px quiet zone.
 func zxing(t testing.TB, format, text, size string) image.Image {
 	t.Helper()
-	tool, err := exec.LookPath("ZXingWriter")
-	if err != nil {
-		needTool(t, "ZXingWriter", err)
-	}
-	out := filepath.Join(t.TempDir(), "code.png")
-	var args []string
+	var opts []string
 	if size != "" {
-		args = append(args, "-size", size)
+		opts = append(opts, "-size", size)
 	}
-	if b, err := exec.Command(tool, append(args, format, text, out)...).CombinedOutput(); err != nil {
-		t.Fatalf("ZXingWriter %s: %v: %s", format, err, b)
-	}
-	f, err := os.Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return img
+	return zxingtest.Write(t, format, text, opts...)
 }
 
 func scaleTo(img image.Image, w, h int) *image.RGBA {

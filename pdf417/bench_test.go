@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/idproof/idproof/internal/zxingtest"
 )
 
 // licencePhoto is a 2-megapixel (1632 × 1224) photo-like scene: a table,
@@ -16,7 +18,7 @@ import (
 // "text", and the symbol of an AAMVA payload at three pixels a module,
 // tilted by 4°, slightly blurred and noisy.
 func licencePhoto(t testing.TB) (*image.Gray, []byte) {
-	writer, _ := requireZXing(t)
+	writer, _ := zxingtest.Tools(t)
 	payload, err := os.ReadFile("../docs/examples/licence-barcode.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +84,7 @@ func TestDecodeTimeVsZXing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
-	_, reader := requireZXing(t)
+	_, reader := zxingtest.Tools(t)
 	img, payload := licencePhoto(t)
 	dir := t.TempDir()
 	photo := filepath.Join(dir, "photo.png")

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/idproof/idproof/internal/zxingtest"
 )
 
 // corpusPayload is one payload of the generated corpus.
@@ -86,7 +88,7 @@ func fits(p []byte, level int) bool {
 // ZXingWriter and requires a byte-exact decode.
 func TestCorpus(t *testing.T) {
 	t.Parallel()
-	writer, _ := requireZXing(t)
+	writer, _ := zxingtest.Tools(t)
 	payloads := append(corpusPayloads(), aamvaPayloads(t)...)
 	total, ok := 0, 0
 	results := make(chan bool, 1000)
@@ -130,7 +132,7 @@ func TestCorpus(t *testing.T) {
 // TestECI: a UTF-8 payload carries ECI 26 and its bytes as they are.
 func TestECI(t *testing.T) {
 	t.Parallel()
-	writer, _ := requireZXing(t)
+	writer, _ := zxingtest.Tools(t)
 	const text = "Zoë Ångström – 東京"
 	img := render(t, writer, text, "-encoding", "UTF-8", "-margin", "10")
 	res, err := Decode(img)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/idproof/idproof/internal/zxingtest"
 )
 
 // degradation is one way of spoiling a clean symbol image.
@@ -59,7 +61,7 @@ func TestDegraded(t *testing.T) {
 		t.Skip("slow")
 	}
 	t.Parallel()
-	writer, reader := requireZXing(t)
+	writer, reader := zxingtest.Tools(t)
 	var payloads [][]byte
 	for _, p := range aamvaPayloads(t) {
 		if strings.Contains(p.name, "licence-barcode") || strings.Contains(p.name, "crlf") || strings.Contains(p.name, "v01-dcs") {

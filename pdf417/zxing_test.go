@@ -17,22 +17,6 @@ import (
 	"time"
 )
 
-// requireZXing returns the paths of ZXingWriter and ZXingReader (Debian
-// package zxing-cpp-tools). Without them the test is skipped, except in CI,
-// where a missing tool must not pass silently.
-func requireZXing(t testing.TB) (writer, reader string) {
-	t.Helper()
-	w, errW := exec.LookPath("ZXingWriter")
-	r, errR := exec.LookPath("ZXingReader")
-	if errW != nil || errR != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("ZXingWriter/ZXingReader not found; CI must run: apt-get install -y zxing-cpp-tools")
-		}
-		t.Skip("ZXingWriter/ZXingReader not installed (apt-get install zxing-cpp-tools)")
-	}
-	return w, r
-}
-
 // writeArg returns the command-line text and ZXingWriter options that
 // make the symbol carry payload byte for byte: ASCII as it is, anything
 // else as ISO-8859-1 (each byte a character U+0000–U+00FF), which the

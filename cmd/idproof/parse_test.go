@@ -11,11 +11,12 @@ import (
 	"image/png"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/idproof/idproof/internal/zxingtest"
 )
 
 const specimenMRZ = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n" +
@@ -196,18 +197,9 @@ func TestParseAAMVAExample(t *testing.T) {
 // zxing-cpp-tools; skipped without it, except under CI=true) and checks
 // the payload and its AAMVA fields, then an image without a symbol.
 func TestParseBarcode(t *testing.T) {
-	tool, err := exec.LookPath("ZXingWriter")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("ZXingWriter not found; CI must run: apt-get install -y zxing-cpp-tools")
-		}
-		t.Skip("ZXingWriter not installed (apt-get install zxing-cpp-tools)")
-	}
 	dir := t.TempDir()
 	img := filepath.Join(dir, "back.png")
-	if b, err := exec.Command(tool, "-ecc", "4", "PDF417", aamvaSample, img).CombinedOutput(); err != nil {
-		t.Fatalf("ZXingWriter: %v\n%s", err, b)
-	}
+	writePNG(t, img, zxingtest.Write(t, "PDF417", aamvaSample, "-ecc", "4"))
 	out, err := parseCommand(t, "", "barcode", img)
 	if err != nil {
 		t.Fatalf("parse barcode: %v\n%s", err, out)
@@ -228,17 +220,23 @@ func TestParseBarcode(t *testing.T) {
 	}
 
 	blank := filepath.Join(dir, "blank.png")
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, 300, 200))); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(blank, buf.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writePNG(t, blank, image.NewGray(image.Rect(0, 0, 300, 200)))
 	if out, err := parseCommand(t, "", "barcode", blank); err == nil || exitCode(err) != 1 || out != "" {
 		t.Errorf("blank image: %v, exit %d, output %q", err, exitCode(err), out)
 	}
 	if _, err := parseCommand(t, "", "barcode"); exitCode(err) != 2 {
 		t.Errorf("parse barcode without a file: %v", err)
+	}
+}
+
+// writePNG writes img to path as a PNG.
+func writePNG(t *testing.T, path string, img image.Image) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
 	}
 }

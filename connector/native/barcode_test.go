@@ -1,21 +1,17 @@
 package native
 
 import (
-	"context"
 	"encoding/json"
 	"image"
 	"image/color"
 	"image/draw"
-	"image/png"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/idproof/idproof"
 	"github.com/idproof/idproof/aamva"
+	"github.com/idproof/idproof/internal/zxingtest"
 )
 
 // licenceBack renders payload as a PDF417 symbol with ZXingWriter (Debian
@@ -23,28 +19,7 @@ import (
 // skips, except under CI=true, where it fails.
 func licenceBack(t *testing.T, payload string) image.Image {
 	t.Helper()
-	tool, err := exec.LookPath("ZXingWriter")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("ZXingWriter not found; CI must run: apt-get install -y zxing-cpp-tools")
-		}
-		t.Skip("ZXingWriter not installed (apt-get install zxing-cpp-tools)")
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-	defer cancel()
-	out := filepath.Join(t.TempDir(), "pdf417.png")
-	if b, err := exec.CommandContext(ctx, tool, "-size", "900x300", "-ecc", "5", "PDF417", payload, out).CombinedOutput(); err != nil {
-		t.Fatalf("ZXingWriter: %v\n%s", err, b)
-	}
-	f, err := os.Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sym, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sym := zxingtest.Write(t, "PDF417", payload, "-size", "900x300", "-ecc", "5")
 	card := image.NewRGBA(image.Rect(0, 0, 1000, 630))
 	draw.Draw(card, card.Bounds(), &image.Uniform{color.RGBA{235, 238, 228, 255}}, image.Point{}, draw.Src)
 	draw.Draw(card, sym.Bounds().Add(image.Pt(50, 250)), sym, sym.Bounds().Min, draw.Src)
