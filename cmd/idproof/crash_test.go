@@ -162,13 +162,14 @@ func missingSessions(t *testing.T, base string, cr *admin.Credentials, ids []str
 }
 
 // TestReplayEmbedded: the server on SQLite keeps requestids in memory and
-// still accepts each once.
+// still accepts each once, also after it was killed and restarted on the
+// same data: what the old process accepted is refused by the new one.
 func TestReplayEmbedded(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the server")
 	}
 	bin := buildBinary(t)
-	_, base, data := startSQLiteProcess(t, bin)
+	pid, base, data := startSQLiteProcess(t, bin)
 	cr, err := readCredentials(filepath.Join(data, credentialsFile))
 	if err != nil {
 		t.Fatal(err)
@@ -186,5 +187,27 @@ func TestReplayEmbedded(t *testing.T) {
 		if st := getWith(t, base+"/servicekeys", h); st != 401 {
 			t.Fatalf("replay got %d, want 401", st)
 		}
+	}
+	used, err := c.Headers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := getWith(t, base+"/servicekeys", used); st != 200 {
+		t.Fatalf("first use got %d", st)
+	}
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_, again := startServeProcess(t, bin, []string{"IDPROOF_DATABASE_URL=", "IDPROOF_MASTER_KEY="}, "--data", data)
+	if st := getWith(t, again+"/servicekeys", used); st < 400 {
+		t.Fatalf("a requestid used before the restart got %d after it", st)
+	}
+	c2, _ := client.New(again, client.WithLicense(cr.Licenses.System))
+	fresh, err := c2.Headers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := getWith(t, again+"/servicekeys", fresh); st != 200 {
+		t.Fatalf("a fresh requestid after the restart got %d", st)
 	}
 }
