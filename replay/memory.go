@@ -44,10 +44,10 @@ type MemoryConfig struct {
 // server on its own database.
 //
 // Across a restart: the pairs an earlier process accepted are lost, so a
-// requestid whose ts is before Start is refused (ErrRefused, which the API answers 429); the
-// client sends a new requestid with a current ts. With clocks in step that
-// refuses the requests of the first second after a start; a client whose
-// clock is d behind the server's is refused for d.
+// requestid whose ts is before Start is refused (ErrRefused, which the
+// API answers 429); the client sends a new requestid with a current ts.
+// With clocks in step that refuses the requests of the first second after
+// a start; a client whose clock is d behind the server's is refused for d.
 //
 // A requestid whose ts is after the server's clock (the client's clock is
 // ahead) is not covered by that rule: the earlier process may have accepted
