@@ -25,6 +25,8 @@ again:
 
   create   POST /document_share_session/create (service license)
   result   POST /document_share_session/result of one PENDING session
+  fetch    POST /proofingsession/fetch: the community's newest 100, with
+           the total
   healthz  GET /healthz, unauthenticated
   mix      a whole session, as an integrator and its user's browser run it:
            create, start (a new browser key pair per session), presign,
@@ -73,7 +75,7 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	cf.license = "service"
 	set.Lookup("license").DefValue = "service"
 	var p loadPlan
-	set.StringVar(&p.op, "op", "create", "what to send: create, result, healthz or mix")
+	set.StringVar(&p.op, "op", "create", "what to send: create, result, fetch, healthz or mix")
 	set.IntVar(&p.workers, "concurrency", 4, "number of workers sending requests at once")
 	set.DurationVar(&p.duration, "duration", 10*time.Second, "stop after this long")
 	set.IntVar(&p.maxIter, "requests", 10000, "stop after this many requests in all (sessions with --op mix)")
@@ -91,8 +93,8 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return usageError{"loadtest takes no arguments"}
 	case p.workers < 1 || p.duration <= 0 || p.maxIter < 1:
 		return usageError{"--concurrency, --duration and --requests must be positive"}
-	case !slices.Contains([]string{"create", "result", "healthz", "mix"}, p.op):
-		return usageError{"--op must be create, result, healthz or mix"}
+	case !slices.Contains([]string{"create", "result", "fetch", "healthz", "mix"}, p.op):
+		return usageError{"--op must be create, result, fetch, healthz or mix"}
 	case cf.key != "":
 		return usageError{"loadtest gives each worker a key pair of its own: --key does not apply"}
 	case (*baseline || *baselineDB != "") && p.op != "create" && p.op != "result":
@@ -202,6 +204,15 @@ func (p *loadPlan) iteration(ctx context.Context, base string, setup *client.Cli
 		return func(wk *loadWorker, _ int) error {
 			return wk.call("result", func() error {
 				_, err := wk.c.SessionResult(wk.ctx, client.ResultRequest{SessionID: s.SessionID}, false)
+				return err
+			})
+		}, nil
+	case "fetch":
+		// The listing a relying party's back office shows: the newest
+		// page of 100 of the community, with the total.
+		return func(wk *loadWorker, _ int) error {
+			return wk.call("fetch", func() error {
+				_, err := wk.c.FetchSessions(wk.ctx, p.creds.TenantID, p.creds.CommunityID, client.SessionQuery{}, 0, 100)
 				return err
 			})
 		}, nil

@@ -15,7 +15,7 @@ import (
 // the run stops at --requests and reports every request as a success.
 func TestLoadtest(t *testing.T) {
 	base, data := serveForTest(t)
-	for _, op := range []string{"create", "result", "healthz"} {
+	for _, op := range []string{"create", "result", "fetch", "healthz"} {
 		t.Run(op, func(t *testing.T) {
 			var out, progress strings.Builder
 			args := []string{"loadtest", "--url", base, "--data", data, "--op", op,
