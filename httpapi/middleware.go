@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -55,6 +56,12 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		if p, ok := trimPathPrefix(r.URL.Path); ok {
 			r.URL.Path = p
 			r.URL.RawPath = strings.TrimPrefix(r.URL.RawPath, PathPrefix)
+		}
+		// A keyId is base64: it may begin with '/' or hold "//", which the
+		// router would clean away with a redirect. Its slashes are kept
+		// escaped, so the route sees the key as sent.
+		if rest, ok := strings.CutPrefix(r.URL.Path, "/servicekey/"); ok && rest != "" {
+			r.URL.RawPath = "/servicekey/" + url.PathEscape(rest)
 		}
 		// API replies carry credentials, session state and personal data:
 		// no cache, shared or private, may keep them. Handlers whose replies
