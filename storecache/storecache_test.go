@@ -111,20 +111,8 @@ func TestDisableAcrossReplicas(t *testing.T) {
 // TestWriteFromOutside changes a row with plain SQL, as an operator might:
 // the triggers notify all the same.
 func TestWriteFromOutside(t *testing.T) {
-	a, b, databaseURL, schema := replicas(t)
+	b, conn, schema := tenantCachedByB(t)
 	ctx := t.Context()
-	if err := a.CreateTenant(ctx, &idproof.Tenant{ID: "t1", DNS: "a.example", Name: "A"}); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, 5*time.Second, func() bool {
-		got, err := b.Tenant(ctx, "t1")
-		return err == nil && got.Name == "A" && b.Cached("tenants", "t1")
-	})
-	conn, err := pgx.Connect(ctx, databaseURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
 	if _, err := conn.Exec(ctx, `UPDATE `+pgx.Identifier{schema, "tenants"}.Sanitize()+` SET name = 'B'`); err != nil {
 		t.Fatal(err)
 	}
@@ -225,22 +213,10 @@ func TestCopies(t *testing.T) {
 // a row meanwhile: the notice is lost, so the replica must stop serving
 // from memory until it has reconnected and dropped everything.
 func TestListenerReconnect(t *testing.T) {
-	a, b, databaseURL, schema := replicas(t)
+	b, conn, schema := tenantCachedByB(t)
 	ctx := t.Context()
-	if err := a.CreateTenant(ctx, &idproof.Tenant{ID: "t1", DNS: "a.example", Name: "A"}); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, 5*time.Second, func() bool {
-		got, err := b.Tenant(ctx, "t1")
-		return err == nil && got.Name == "A" && b.Cached("tenants", "t1")
-	})
-	conn, err := pgx.Connect(ctx, databaseURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
 	// Both listeners of this schema go: b's notice cannot arrive.
-	_, err = conn.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+	_, err := conn.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
 		WHERE application_name = 'idproof cache listener ' || $1`, schema)
 	if err != nil {
 		t.Fatal(err)
@@ -304,4 +280,26 @@ func TestSessionsMoveForward(t *testing.T) {
 	if err != nil || again.Status != idproof.StatusCompleted {
 		t.Fatalf("after outside write: %+v %v", again, err)
 	}
+}
+
+// tenantCachedByB makes two replicas, has the first create tenant t1
+// (named A) and waits until the second serves it from memory; it returns
+// the second, a plain connection to their database and their schema.
+func tenantCachedByB(t *testing.T) (b *storecache.Cache, conn *pgx.Conn, schema string) {
+	t.Helper()
+	a, b, databaseURL, schema := replicas(t)
+	ctx := t.Context()
+	if err := a.CreateTenant(ctx, &idproof.Tenant{ID: "t1", DNS: "a.example", Name: "A"}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 5*time.Second, func() bool {
+		got, err := b.Tenant(ctx, "t1")
+		return err == nil && got.Name == "A" && b.Cached("tenants", "t1")
+	})
+	conn, err := pgx.Connect(ctx, databaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return b, conn, schema
 }

@@ -148,22 +148,32 @@ func body(r *http.Request, shared wire.SharedKey) ([]byte, error) {
 	return wire.Decrypt(shared, env.Data)
 }
 
-func (s *Server) create(w http.ResponseWriter, r *http.Request) {
+// open authenticates r and reads its body into dst; it answers the
+// failure itself and returns the body's bytes, or nil after a failure.
+func (s *Server) open(w http.ResponseWriter, r *http.Request, dst any, valid func() bool, required string) []byte {
 	shared, err := s.authenticate(r)
 	if err != nil {
 		fail(w, http.StatusUnauthorized, err.Error())
-		return
+		return nil
 	}
 	b, err := body(r, shared)
 	if err != nil {
 		fail(w, http.StatusBadRequest, err.Error())
-		return
+		return nil
 	}
+	if json.Unmarshal(b, dst) != nil || !valid() {
+		fail(w, http.StatusBadRequest, required+" is required")
+		return nil
+	}
+	return b
+}
+
+func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		DVCID string `json:"dvcID"`
 	}
-	if json.Unmarshal(b, &req) != nil || req.DVCID == "" {
-		fail(w, http.StatusBadRequest, "dvcID is required")
+	b := s.open(w, r, &req, func() bool { return req.DVCID != "" }, "dvcID")
+	if b == nil {
 		return
 	}
 	id := idproof.NewUUID()
@@ -175,21 +185,10 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) result(w http.ResponseWriter, r *http.Request) {
-	shared, err := s.authenticate(r)
-	if err != nil {
-		fail(w, http.StatusUnauthorized, err.Error())
-		return
-	}
-	b, err := body(r, shared)
-	if err != nil {
-		fail(w, http.StatusBadRequest, err.Error())
-		return
-	}
 	var req struct {
 		SessionID string `json:"sessionId"`
 	}
-	if json.Unmarshal(b, &req) != nil || req.SessionID == "" {
-		fail(w, http.StatusBadRequest, "sessionId is required")
+	if s.open(w, r, &req, func() bool { return req.SessionID != "" }, "sessionId") == nil {
 		return
 	}
 	created, err := s.store.created(r.Context(), req.SessionID)
