@@ -110,6 +110,13 @@ type Session struct {
 	Lookup          SessionLookup   // keyed hashes of the user's names and uid, for listings
 	Data            json.RawMessage // engine-owned JSON document, without personal data
 	Version         int64           // optimistic concurrency: bumped by every update
+
+	// Outbox and Audit are written with the session by CreateSession and
+	// UpdateSession, in its transaction, and never read back into it:
+	// the webhook events the change causes and the entries it appends to
+	// the session's audit trail.
+	Outbox []*WebhookEvent
+	Audit  []*AuditEvent
 }
 
 // SessionFilter selects sessions for a listing. Zero fields do not filter.

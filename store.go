@@ -23,6 +23,9 @@ type Store interface {
 	BucketStore
 	ReplayStore
 	SettingStore
+	WebhookStore
+	AuditStore
+	IdempotencyStore
 
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
@@ -83,6 +86,13 @@ type VerificationConfigStore interface {
 }
 
 // SessionStore keeps proofing sessions.
+//
+// CreateSession and UpdateSession also append s.Outbox to the webhook
+// outbox and s.Audit to the session's audit trail, in the same
+// transaction as the session row: the change, its events and its trail
+// entries are stored together or not at all. An audit entry whose
+// (SessionID, Seq) is taken is ECONFLICT, like a stale version. Neither
+// method changes s.Outbox or s.Audit.
 type SessionStore interface {
 	CreateSession(ctx context.Context, s *Session) error
 	Session(ctx context.Context, id string) (*Session, error)
