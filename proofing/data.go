@@ -45,6 +45,10 @@ type Data struct {
 	// the end of retention.
 	Purged   bool  `json:"purged,omitempty"`
 	PurgedTS int64 `json:"purgedTS,omitempty"`
+	// AuditSeq and AuditHead are the sequence number and hash of the last
+	// entry of the session's audit trail: the next entry chains to them.
+	AuditSeq  int64  `json:"auditSeq,omitempty"`
+	AuditHead string `json:"auditHead,omitempty"`
 }
 
 // ImageRef is a checked image stored in the community's bucket.
