@@ -14,8 +14,10 @@ import (
 )
 
 var sessionConflicts = conflicts{
-	"sessions_pkey": "session with this id already exists",
-	"":              "session already exists",
+	"sessions_pkey":       "session with this id already exists",
+	"audit_events_pkey":   "the session's audit trail already has an entry with this sequence number",
+	"webhook_events_pkey": "webhook event with this id already exists",
+	"":                    "session already exists",
 }
 
 const sessionColumns = `id, tenant_id, community_id, tenant_dns, community_name, dvc_id, document_type,
@@ -40,9 +42,23 @@ func scanSession(r pgx.Row) (*idproof.Session, error) {
 	return &v, nil
 }
 
-// CreateSession stores a new session; its ID must be unused.
+// CreateSession stores a new session; its ID must be unused. With outbox
+// events or audit entries it runs in a transaction with them; without, as
+// one statement.
 func (s *Store) CreateSession(ctx context.Context, v *idproof.Session) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO sessions (`+sessionColumns+`)
+	if len(v.Outbox) == 0 && len(v.Audit) == 0 {
+		return insertSession(ctx, s.pool, v)
+	}
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := insertSession(ctx, tx, v); err != nil {
+			return err
+		}
+		return writeAttached(ctx, tx, v, "create session")
+	})
+}
+
+func insertSession(ctx context.Context, db querier, v *idproof.Session) error {
+	_, err := db.Exec(ctx, `INSERT INTO sessions (`+sessionColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
 			$21, $22, $23, $24, $25, $26, $27, $28, $29, $30)`,
 		v.ID, v.TenantID, v.CommunityID, v.TenantDNS, v.CommunityName, v.DVCID, v.DocumentType,
@@ -55,6 +71,31 @@ func (s *Store) CreateSession(ctx context.Context, v *idproof.Session) error {
 		return writeErr("create session", err, sessionConflicts)
 	}
 	return nil
+}
+
+// writeAttached writes the outbox events and audit entries that come with
+// a session change in tx, in one round trip.
+func writeAttached(ctx context.Context, tx pgx.Tx, v *idproof.Session, op string) error {
+	b := &pgx.Batch{}
+	queueOutbox(b, v.Outbox)
+	queueAudit(b, v.Audit)
+	if err := sendBatch(ctx, tx, b); err != nil {
+		return writeErr(op, err, sessionConflicts)
+	}
+	return nil
+}
+
+// sendBatch runs b's statements in tx in one round trip and returns the
+// first error.
+func sendBatch(ctx context.Context, tx pgx.Tx, b *pgx.Batch) error {
+	br := tx.SendBatch(ctx, b)
+	for range b.Len() {
+		if _, err := br.Exec(); err != nil {
+			br.Close()
+			return err
+		}
+	}
+	return br.Close()
 }
 
 // Session returns the session with the given ID.
@@ -71,12 +112,47 @@ func (s *Store) Session(ctx context.Context, id string) (*idproof.Session, error
 // v.Version, and then increments v.Version. A stale version is ECONFLICT.
 // Under READ COMMITTED a concurrent writer's UPDATE waits for the row lock
 // and then re-checks the version, so exactly one writer wins each version.
-// The UPDATE is its own transaction, one round trip: only when it matches
-// nothing does a second statement tell a missing session from a stale
-// version, and as sessions are never deleted that answer cannot change
-// between the two.
+// Without outbox events or audit entries the UPDATE is its own
+// transaction, one round trip; with them, they are written in its
+// transaction once it matched, and a taken audit sequence number undoes
+// it. Only when it matches nothing does a second statement tell a missing
+// session from a stale version, and as sessions are never deleted that
+// answer cannot change between the two.
 func (s *Store) UpdateSession(ctx context.Context, v *idproof.Session) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE sessions SET
+	var matched bool
+	var err error
+	if len(v.Outbox) == 0 && len(v.Audit) == 0 {
+		matched, err = updateSession(ctx, s.pool, v)
+	} else {
+		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			var err error
+			if matched, err = updateSession(ctx, tx, v); err != nil || !matched {
+				return err
+			}
+			return writeAttached(ctx, tx, v, "update session")
+		})
+	}
+	if err != nil {
+		return err
+	}
+	if !matched {
+		var one int
+		err = s.pool.QueryRow(ctx, `SELECT 1 FROM sessions WHERE id = $1`, v.ID).Scan(&one)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return notFound("session", v.ID)
+		}
+		if err != nil {
+			return fmt.Errorf("update session: %w", err)
+		}
+		return idproof.Errorf(idproof.ECONFLICT, "session %q was changed concurrently", v.ID)
+	}
+	v.Version++
+	return nil
+}
+
+// updateSession runs the versioned UPDATE and reports whether it matched.
+func updateSession(ctx context.Context, db querier, v *idproof.Session) (bool, error) {
+	tag, err := db.Exec(ctx, `UPDATE sessions SET
 		dvc_id = $1, document_type = $2, status = $3, outcome = $4,
 		user_uid = $5, user_username = $6, user_firstname = $7, user_lastname = $8,
 		did = $9, bound_key = $10, retries = $11,
@@ -92,21 +168,9 @@ func (s *Store) UpdateSession(ctx context.Context, v *idproof.Session) error {
 		v.Lookup.Lastname, blob(v.Data),
 		v.ID, v.Version)
 	if err != nil {
-		return fmt.Errorf("update session: %w", err)
+		return false, writeErr("update session", err, sessionConflicts)
 	}
-	if tag.RowsAffected() == 0 {
-		var one int
-		err = s.pool.QueryRow(ctx, `SELECT 1 FROM sessions WHERE id = $1`, v.ID).Scan(&one)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return notFound("session", v.ID)
-		}
-		if err != nil {
-			return fmt.Errorf("update session: %w", err)
-		}
-		return idproof.Errorf(idproof.ECONFLICT, "session %q was changed concurrently", v.ID)
-	}
-	v.Version++
-	return nil
+	return tag.RowsAffected() == 1, nil
 }
 
 // Sessions returns one page of the sessions matching f, newest first (ties

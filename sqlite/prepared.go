@@ -12,6 +12,7 @@ import (
 // runs it. The rarer statements (admin writes, listings) stay unprepared.
 type prepared struct {
 	createSession, session, updateSession, sessionExists *sql.Stmt
+	insertWebhookEvent, insertAuditEvent                 *sql.Stmt
 	useRequestID                                         *sql.Stmt
 	licenseByKeyHash                                     *sql.Stmt
 	tenant, tenantByDNS, community, communityByName      *sql.Stmt
@@ -37,6 +38,8 @@ func prepare(ctx context.Context, db *sql.DB) (*prepared, error) {
 			data = ?, version = version + 1
 			WHERE id = ? AND version = ?`},
 		{&q.sessionExists, `SELECT 1 FROM sessions WHERE id = ?`},
+		{&q.insertWebhookEvent, `INSERT INTO webhook_events (` + webhookEventColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?)`},
+		{&q.insertAuditEvent, `INSERT INTO audit_events (` + auditColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&q.useRequestID, `INSERT INTO request_ids (public_key, uuid, expires_at) VALUES (?, ?, ?)
 			ON CONFLICT (public_key, uuid) DO UPDATE SET expires_at = excluded.expires_at
 			WHERE request_ids.expires_at <= ?`},
@@ -63,6 +66,7 @@ func prepare(ctx context.Context, db *sql.DB) (*prepared, error) {
 
 func (q *prepared) close() {
 	for _, st := range []*sql.Stmt{q.createSession, q.session, q.updateSession, q.sessionExists,
+		q.insertWebhookEvent, q.insertAuditEvent,
 		q.useRequestID, q.licenseByKeyHash, q.tenant, q.tenantByDNS, q.community, q.communityByName,
 		q.dvc, q.dvcByName, q.serviceKey, q.setting} {
 		if st != nil {

@@ -13,7 +13,9 @@ import (
 
 var sessionConflicts = conflicts{
 	"sessions.id": "session with this id already exists",
-	"":            "session already exists",
+	"audit_events.session_id, audit_events.seq": "the session's audit trail already has an entry with this sequence number",
+	"webhook_events.id":                         "webhook event with this id already exists",
+	"":                                          "session already exists",
 }
 
 const sessionColumns = `id, tenant_id, community_id, tenant_dns, community_name, dvc_id, document_type,
@@ -40,18 +42,34 @@ func scanSession(r scanner) (*idproof.Session, error) {
 	return &v, nil
 }
 
-// CreateSession stores a new session; its ID must be unused.
+// CreateSession stores a new session, its ID unused, with its outbox
+// events and audit entries, all in the caller's savepoint: a conflict on
+// any of them undoes the others.
 func (s *Store) CreateSession(ctx context.Context, v *idproof.Session) error {
-	_, err := s.exec(ctx, s.q.createSession, "",
-		v.ID, v.TenantID, v.CommunityID, v.TenantDNS, v.CommunityName, v.DVCID, v.DocumentType,
-		string(v.Status), string(v.Outcome), v.User.UID, v.User.Username, v.User.Firstname, v.User.Lastname,
-		v.DID, v.BoundKey, v.Retries,
-		millis(v.CreatedAt), millis(v.ExpiresAt), millis(v.StartedAt), millis(v.CompletedAt),
-		millis(v.LastActivityAt), millis(v.PurgeAt), millis(v.DueAt),
-		blob(v.ConnectorSealed), blob(v.PersonalSealed), v.Lookup.UID, v.Lookup.Firstname, v.Lookup.Lastname,
-		blob(v.Data), v.Version)
-	if err != nil {
-		return writeErr("create session", err, sessionConflicts)
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.StmtContext(ctx, s.q.createSession).ExecContext(ctx,
+			v.ID, v.TenantID, v.CommunityID, v.TenantDNS, v.CommunityName, v.DVCID, v.DocumentType,
+			string(v.Status), string(v.Outcome), v.User.UID, v.User.Username, v.User.Firstname, v.User.Lastname,
+			v.DID, v.BoundKey, v.Retries,
+			millis(v.CreatedAt), millis(v.ExpiresAt), millis(v.StartedAt), millis(v.CompletedAt),
+			millis(v.LastActivityAt), millis(v.PurgeAt), millis(v.DueAt),
+			blob(v.ConnectorSealed), blob(v.PersonalSealed), v.Lookup.UID, v.Lookup.Firstname, v.Lookup.Lastname,
+			blob(v.Data), v.Version)
+		if err != nil {
+			return writeErr("create session", err, sessionConflicts)
+		}
+		return s.writeAttached(ctx, tx, v, "create session")
+	})
+}
+
+// writeAttached writes the outbox events and audit entries that come with
+// a session change, in the change's transaction.
+func (s *Store) writeAttached(ctx context.Context, tx *sql.Tx, v *idproof.Session, op string) error {
+	if err := s.insertOutbox(ctx, tx, v.Outbox); err != nil {
+		return writeErr(op, err, sessionConflicts)
+	}
+	if err := s.insertAudit(ctx, tx, v.Audit); err != nil {
+		return writeErr(op, err, sessionConflicts)
 	}
 	return nil
 }
@@ -68,6 +86,9 @@ func (s *Store) Session(ctx context.Context, id string) (*idproof.Session, error
 // UpdateSession writes every field but the session's identity (ID, tenant
 // and community, with their names) and CreatedAt, provided the stored Version still equals
 // v.Version, and then increments v.Version. A stale version is ECONFLICT.
+// The outbox events and audit entries are written only if the update
+// matched, in its savepoint; a taken audit sequence number undoes the
+// update too.
 func (s *Store) UpdateSession(ctx context.Context, v *idproof.Session) error {
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.StmtContext(ctx, s.q.updateSession).ExecContext(ctx,
@@ -80,8 +101,12 @@ func (s *Store) UpdateSession(ctx context.Context, v *idproof.Session) error {
 		if err != nil {
 			return fmt.Errorf("update session: %w", err)
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 1 {
-			return err
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("update session: %w", err)
+		}
+		if n == 1 {
+			return s.writeAttached(ctx, tx, v, "update session")
 		}
 		// Nothing matched: tell a missing session from a stale version.
 		var one int

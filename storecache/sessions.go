@@ -34,8 +34,12 @@ type sessionEntry struct {
 	at time.Time
 }
 
+// cloneSession copies s for the cache or a caller. The copy carries no
+// Outbox or Audit: those belong to the write that set them, and a copy
+// handed out again must not bring them to the next UpdateSession.
 func cloneSession(s *idproof.Session) *idproof.Session {
 	v := *s
+	v.Outbox, v.Audit = nil, nil
 	v.ConnectorSealed = bytes.Clone(s.ConnectorSealed)
 	v.PersonalSealed = bytes.Clone(s.PersonalSealed)
 	v.Data = json.RawMessage(bytes.Clone(s.Data))

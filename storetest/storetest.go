@@ -17,6 +17,17 @@
 //     session as ENOTFOUND rather than ECONFLICT.
 //   - A request id that expires exactly at now is expired.
 //   - A community must belong to an existing tenant (ENOTFOUND otherwise).
+//   - CreateSession and UpdateSession write Session.Outbox and
+//     Session.Audit with the session or not at all; a taken audit (session,
+//     seq) is ECONFLICT. Payloads and audit details come back byte for
+//     byte (the audit hash covers their bytes), unlike other JSON.
+//   - Webhook events list and fan out oldest first, the events of one
+//     change in the order written; deliveries list newest first
+//     (CreatedAt descending, then ID). An endpoint's Events come back nil
+//     when empty. Attempt durations are kept in whole milliseconds.
+//   - An idempotency record that expires exactly at now is expired; one
+//     created exactly at staleBefore is not stale. Finishing a key not held
+//     is ENOTFOUND; releasing one is not an error.
 package storetest
 
 import (
@@ -50,6 +61,11 @@ func Run(t *testing.T, newStore func(t *testing.T) idproof.Store) {
 		{"Bucket", bucketTests},
 		{"Replay", replayTests},
 		{"Setting", settingTests},
+		{"Idempotency", idempotencyTests},
+		{"Audit", auditTests},
+		{"WebhookEndpoint", webhookEndpointTests},
+		{"WebhookDelivery", webhookDeliveryTests},
+		{"WebhookLog", webhookLogTests},
 		{"Store", storeTests},
 	}
 	for _, g := range groups {
