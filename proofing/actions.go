@@ -28,10 +28,10 @@ func (e *Engine) Start(ctx context.Context, id string, a Actor) (*idproof.Sessio
 		switch s.Status {
 		case idproof.StatusPending:
 			s.Status, s.StartedAt, s.BoundKey = idproof.StatusInProgress, now, a.PublicKey
-			record(s, d, ActivityStarted, a, "", now)
+			e.record(s, d, ActivityStarted, a, "", now, nil)
 			return nil
 		case idproof.StatusInProgress:
-			record(s, d, ActivityResumed, a, "", now)
+			e.record(s, d, ActivityResumed, a, "", now, nil)
 			return nil
 		}
 		return statusError(s, "be started")
@@ -116,7 +116,7 @@ func (e *Engine) Retry(ctx context.Context, id string, a Actor) (*idproof.Sessio
 		}
 		s.Retries++
 		d.Verdict, d.Images, d.Extracted = nil, nil, nil
-		record(s, d, ActivityRetry, a, "", now)
+		e.record(s, d, ActivityRetry, a, "", now, map[string]int{"attempt": s.Retries + 1})
 		return nil
 	})
 }

@@ -77,6 +77,8 @@ func (e *Engine) Create(ctx context.Context, lic *idproof.License, req CreateReq
 	}
 	d := &Data{URL: e.SessionURL(s.ID), Settings: settings, Verification: verification, WorkflowMetadata: sr.WorkflowMetadata}
 	d.History = []HistoryEntry{{Activity: ActivityCreated, TS: ms(now)}}
+	d.caller = callerFrom(ctx)
+	e.audit(s, d, ActivityCreated, map[string]string{"dvcID": dvcID, "documentType": s.DocumentType}, now)
 	e.schedule(s, d)
 	if err := e.write(ctx, s, d, true); err != nil {
 		return nil, err

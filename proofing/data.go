@@ -40,15 +40,37 @@ type Data struct {
 	Message string `json:"message,omitempty"`
 	// ProofJWT is the signed statement of the outcome, made at completion.
 	ProofJWT string `json:"proofJwt,omitempty"`
+	// VerifiedProofJWT is the same statement with the verified_claims of a
+	// passed session added. It holds personal data: it is sealed with it
+	// (personal.go) and goes with it when retention ends.
+	VerifiedProofJWT string `json:"verifiedProofJwt,omitempty"`
 	// Purged is set once personal data (the user, images, extracted data,
 	// raw vendor responses, addresses in the history) has been deleted at
 	// the end of retention.
 	Purged   bool  `json:"purged,omitempty"`
 	PurgedTS int64 `json:"purgedTS,omitempty"`
+	// PurgeCause says why: CauseRetention ("" in older sessions) or
+	// CauseRequest (redacted by the relying party).
+	PurgeCause string `json:"purgeCause,omitempty"`
+	// BiometricPurgedTS is when the biometric images went at the end of
+	// their own retention (0: not yet, or with the rest).
+	BiometricPurgedTS int64 `json:"biometricPurgedTS,omitempty"`
+	// FinalSweepTS, after a purge, is when the bucket is looked at once
+	// more for uploads made through presigned URLs issued before it.
+	FinalSweepTS int64 `json:"finalSweepTS,omitempty"`
+	// Review is a reviewer's decision on a session that completed with
+	// the outcome REVIEW.
+	Review *Review `json:"review,omitempty"`
 	// AuditSeq and AuditHead are the sequence number and hash of the last
 	// entry of the session's audit trail: the next entry chains to them.
 	AuditSeq  int64  `json:"auditSeq,omitempty"`
 	AuditHead string `json:"auditHead,omitempty"`
+
+	// In memory only: who makes the change being prepared (for the audit
+	// trail), and the status the session was loaded with (a write that
+	// changes it puts the transition's webhook event in the outbox).
+	caller Caller
+	loaded idproof.SessionStatus
 }
 
 // ImageRef is a checked image stored in the community's bucket.

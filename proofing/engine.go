@@ -34,6 +34,12 @@ type Engine struct {
 	// Observer, if set, is told of session transitions, connector calls
 	// and sweeps (metrics).
 	Observer Observer
+	// Version is the server's version, recorded in the audit trail with
+	// each verification.
+	Version string
+	// OnOutbox, if set, is called after a change that put webhook events
+	// in the outbox is stored (to wake the dispatcher).
+	OnOutbox func()
 
 	kickOnce sync.Once
 	kick     chan struct{} // wakes the sweeper early (see Kick)
@@ -90,6 +96,7 @@ func (e *Engine) change(ctx context.Context, id string, fn func(s *idproof.Sessi
 		if err != nil {
 			return nil, nil, err
 		}
+		d.caller = callerFrom(ctx)
 		from, now := s.Status, e.now()
 		lapsed := e.lapse(s, d, now)
 		ferr := fn(s, d, now)

@@ -157,6 +157,9 @@ func (e *Engine) Submit(ctx context.Context, id string, a Actor, subs []SideSubm
 			r.TS = ms(now)
 			d.Images[n] = r
 		}
+		if len(refs) > 0 {
+			e.audit(s, d, AuditEvidence, evidenceDetail(refs), now)
+		}
 		for _, sub := range subs {
 			if len(sub.Result) > 0 {
 				if d.Extracted == nil {
@@ -173,6 +176,9 @@ func (e *Engine) Submit(ctx context.Context, id string, a Actor, subs []SideSubm
 		return nil
 	})
 	if err != nil {
+		// The checked copies were stored for a change that did not
+		// happen (the session ended or was redacted meanwhile).
+		e.dropRefs(ctx, store, id, refs)
 		return nil, nil, err
 	}
 	// Raw uploads were replaced by their checked copies; the raw bytes,
@@ -183,6 +189,15 @@ func (e *Engine) Submit(ctx context.Context, id string, a Actor, subs []SideSubm
 		}
 	}
 	return s, d, nil
+}
+
+// dropRefs deletes images stored for a submission that was refused.
+func (e *Engine) dropRefs(ctx context.Context, store idproof.BlobStore, id string, refs map[string]ImageRef) {
+	for _, r := range refs {
+		if err := store.Delete(ctx, r.Key); err != nil && !idproof.IsNotFound(err) {
+			e.log().Warn("delete refused image", "session", id, "key", r.Key, "err", err)
+		}
+	}
 }
 
 func submittable(s *idproof.Session, d *Data) error {

@@ -15,6 +15,11 @@ const (
 	ActivityValidated = "VALIDATED"
 	ActivityRetry     = "RETRY"
 	ActivityPurged    = "PII_PURGED"
+	// ActivityBiometricPurged: the biometric data went at the end of its
+	// own retention; ActivityRedactRequested: the relying party redacted
+	// a session still under way, which ended it.
+	ActivityBiometricPurged = "BIOMETRIC_PURGED"
+	ActivityRedactRequested = "REDACT_REQUESTED"
 	// The server records these two itself, as the vendor's flow does.
 	ActivityAbandoned = "E_IDV_SESSION_ABANDONED"
 	ActivityExpired   = "E_IDV_SESSION_EXPIRED"
@@ -27,10 +32,12 @@ func statusError(s *idproof.Session, action string) error {
 	return invalid("session is %s: it cannot %s", s.Status, action)
 }
 
-// record appends a history entry and counts as activity.
-func record(s *idproof.Session, d *Data, activity string, a Actor, screen string, now time.Time) {
+// record appends a history entry, counts as activity, and appends the
+// activity to the audit trail with detail (nil for none).
+func (e *Engine) record(s *idproof.Session, d *Data, activity string, a Actor, screen string, now time.Time, detail any) {
 	d.History = append(d.History, HistoryEntry{Activity: activity, IPAddress: a.IPAddress, UserAgent: a.UserAgent, ScreenName: screen, TS: ms(now)})
 	s.LastActivityAt = now
+	e.audit(s, d, activity, detail, now)
 }
 
 // authorize enforces the binding made by start: once started, a session
@@ -84,18 +91,13 @@ func purgeDue(s *idproof.Session, d *Data, now time.Time) bool {
 func (e *Engine) finish(s *idproof.Session, d *Data, status idproof.SessionStatus, outcome idproof.Outcome, reason, msg, activity string, a Actor, now time.Time) {
 	s.Status, s.Outcome, s.CompletedAt = status, outcome, now
 	d.Reason, d.Message = reason, msg
-	record(s, d, activity, a, "", now)
+	e.record(s, d, activity, a, "", now, outcomeDetail{Status: status, Outcome: outcome, Reason: reason})
 	if status == idproof.StatusCompleted {
-		if tok, err := e.proof(s, d, now); err != nil {
-			e.log().Error("sign proof", "session", s.ID, "err", err)
-		} else {
-			d.ProofJWT = tok
-		}
+		e.signProofs(s, d, now)
 	}
+	// A zero retention makes the session due at once: write wakes the
+	// sweeper once the change is stored.
 	s.PurgeAt = now.Add(time.Duration(d.Settings.RetentionMin) * time.Minute)
-	if d.Settings.RetentionMin == 0 {
-		e.Kick()
-	}
 }
 
 // purge deletes the session's personal data from its record: the user
@@ -104,13 +106,32 @@ func (e *Engine) finish(s *idproof.Session, d *Data, status idproof.SessionStatu
 // are deleted from the bucket before), and the addresses and browsers in
 // the history. The lookup hashes go with the names, so the session can no
 // longer be found by name or uid. The outcome, checks, reasons and
-// timestamps stay.
-func (e *Engine) purge(s *idproof.Session, d *Data, now time.Time) {
+// timestamps stay. cause is CauseRetention or CauseRequest; reason is the
+// relying party's, kept in the audit trail only as a digest.
+func (e *Engine) purge(s *idproof.Session, d *Data, now time.Time, cause, reason string) {
+	if len(d.UploadTypes) > 0 {
+		// Presigned upload URLs may still be used after this: look in the
+		// bucket once more when the last of them has lapsed.
+		d.FinalSweepTS = ms(now.Add(uploadTTL + time.Minute))
+	}
 	blankPersonal(s, d)
 	d.Images, d.UploadTypes, d.DeleteObjects = nil, nil, false
-	d.Purged, d.PurgedTS = true, ms(now)
+	d.Purged, d.PurgedTS, d.PurgeCause = true, ms(now), cause
 	s.PurgeAt = time.Time{}
 	d.History = append(d.History, HistoryEntry{Activity: ActivityPurged, TS: ms(now)})
+	detail := map[string]string{"scope": "all", "cause": cause}
+	if reason != "" {
+		detail["reasonSha256"] = digest(reason)
+	}
+	e.audit(s, d, RedactionAll, detail, now)
+	e.emit(s, d, idproof.EventSessionRedacted, now)
+}
+
+// outcomeDetail is the audit detail of a terminal transition.
+type outcomeDetail struct {
+	Status  idproof.SessionStatus `json:"status"`
+	Outcome idproof.Outcome       `json:"outcome,omitempty"`
+	Reason  string                `json:"reason,omitempty"`
 }
 
 // schedule sets DueAt: the next moment time alone changes the session.
@@ -125,9 +146,15 @@ func (e *Engine) schedule(s *idproof.Session, d *Data) {
 		}
 	case d.DeleteObjects:
 		s.DueAt = s.LastActivityAt
-	case !d.Purged && !s.PurgeAt.IsZero():
-		s.DueAt = s.PurgeAt
-	default:
+	case d.Purged:
 		s.DueAt = time.Time{}
+		if d.FinalSweepTS != 0 {
+			s.DueAt = time.UnixMilli(d.FinalSweepTS).UTC()
+		}
+	default:
+		s.DueAt = s.PurgeAt
+		if b := biometricAt(s, d); !b.IsZero() && (s.DueAt.IsZero() || b.Before(s.DueAt)) {
+			s.DueAt = b
+		}
 	}
 }

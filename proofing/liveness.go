@@ -145,9 +145,13 @@ func (e *Engine) SubmitLivenessFrames(ctx context.Context, id string, a Actor, f
 		}
 		d.Liveness.Frames = names
 		s.LastActivityAt = now
+		detail := evidenceDetail(refs)
+		detail["challenge"] = d.Liveness.Direction
+		e.audit(s, d, AuditFrames, detail, now)
 		return nil
 	})
 	if err != nil {
+		e.dropRefs(ctx, store, id, refs)
 		return nil, err
 	}
 	return d.Liveness, nil

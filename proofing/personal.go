@@ -35,6 +35,9 @@ type personal struct {
 	// a connector may quote what it read ("last name: the barcode says
 	// ..., the MRZ says ...", "the birth date ... means an age of ...").
 	CheckMessages []string `json:"checkMessages,omitempty"`
+	// VerifiedProofJWT is Data.VerifiedProofJWT, whose verified_claims
+	// hold the holder's names and document number.
+	VerifiedProofJWT string `json:"verifiedProofJwt,omitempty"`
 }
 
 // lookupPurpose names the key that lookup hashes are made with.
@@ -86,6 +89,7 @@ func (e *Engine) decode(s *idproof.Session) (*Data, error) {
 	if err != nil {
 		return nil, err
 	}
+	d.loaded = s.Status
 	if len(s.PersonalSealed) == 0 {
 		return d, nil
 	}
@@ -98,6 +102,7 @@ func (e *Engine) decode(s *idproof.Session) (*Data, error) {
 		return nil, fmt.Errorf("session %s personal data: %w", s.ID, err)
 	}
 	s.User, s.DID, d.Extracted = p.User, p.DID, p.Extracted
+	d.VerifiedProofJWT = p.VerifiedProofJWT
 	if v := d.Verdict; v != nil {
 		if p.Document != nil {
 			v.Document = *p.Document
@@ -116,9 +121,9 @@ func (e *Engine) decode(s *idproof.Session) (*Data, error) {
 // s.PersonalSealed, computes s.Lookup, and writes the data document without
 // the personal parts (the verdict keeps its document type).
 func (e *Engine) encode(s *idproof.Session, d *Data) error {
-	p := personal{User: s.User, DID: s.DID, Extracted: d.Extracted}
+	p := personal{User: s.User, DID: s.DID, Extracted: d.Extracted, VerifiedProofJWT: d.VerifiedProofJWT}
 	plain := *d
-	plain.Extracted = nil
+	plain.Extracted, plain.VerifiedProofJWT = nil, ""
 	if v := d.Verdict; v != nil {
 		doc := v.Document
 		p.Document, p.Raw = &doc, v.Raw
@@ -147,8 +152,16 @@ func (e *Engine) encode(s *idproof.Session, d *Data) error {
 
 // write encodes s and d and stores them, creating the session or updating
 // it with the version check. The store gets a copy whose User and DID are
-// empty; s keeps them, and gets the new version.
+// empty; s keeps them, and gets the new version. The webhook event of a
+// change of status joins the outbox first, and the outbox and audit
+// entries the change made are stored with it.
 func (e *Engine) write(ctx context.Context, s *idproof.Session, d *Data, create bool) error {
+	if t := transitionEvent(s, d, create); t != "" {
+		pending := s.Outbox
+		s.Outbox = nil
+		e.emit(s, d, t, e.now())
+		s.Outbox = append(s.Outbox, pending...)
+	}
 	if err := e.encode(s, d); err != nil {
 		return err
 	}
@@ -161,19 +174,39 @@ func (e *Engine) write(ctx context.Context, s *idproof.Session, d *Data, create 
 		err = e.Store.UpdateSession(ctx, &w)
 	}
 	s.Version = w.Version
-	return err
+	if err != nil {
+		return err
+	}
+	events := len(s.Outbox)
+	s.Outbox, s.Audit = nil, nil
+	d.loaded = s.Status
+	if events > 0 && e.OnOutbox != nil {
+		e.OnOutbox()
+	}
+	if !s.DueAt.IsZero() && !s.DueAt.After(e.now()) {
+		// Due already (a zero retention, images to delete): wake the
+		// sweeper now that the change is stored, not before, or it could
+		// look too early and then sleep a whole interval.
+		e.Kick()
+	}
+	return nil
 }
 
 // blankPersonal removes the personal data from a session in memory: the
 // user, the did, what the client extracted, the verdict's document data
 // (its type stays), raw vendor answer and the connector's words on each
 // check (the reason's catalogue text replaces them; results and reasons
-// stay), and the addresses and browsers the history recorded.
+// stay), the signed result with verified claims (the one without them
+// stays), and the addresses and browsers the history recorded.
 func blankPersonal(s *idproof.Session, d *Data) {
 	s.User, s.DID = idproof.SessionUser{}, ""
-	d.Extracted = nil
+	d.Extracted, d.VerifiedProofJWT = nil, ""
 	for i := range d.History {
 		d.History[i].IPAddress, d.History[i].UserAgent = "", ""
+	}
+	if d.Review != nil {
+		// A reviewer's words may name what they compared.
+		d.Review.Reason = ""
 	}
 	if v := d.Verdict; v != nil {
 		v.Document = idproof.DocumentData{DocumentType: v.Document.DocumentType}

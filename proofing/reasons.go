@@ -18,6 +18,8 @@ const (
 	ReasonAbandoned           = "IDV0031" // the session was abandoned
 	ReasonDeclined            = "IDV0032" // the user declined
 	ReasonRetryCancelled      = "IDV0033" // the user gave up after a failed attempt
+	ReasonRedacted            = "IDV0034" // the relying party redacted the session before it ended
+	ReasonReviewRejected      = "IDV0035" // a reviewer rejected the session
 	ReasonMismatch            = "IDV0040" // two sources of the same field disagree
 	ReasonImageQuality        = "IDV0041" // resolution, blur or glare out of bounds
 	ReasonNoFace              = "IDV0042" // no face where one is needed
@@ -51,6 +53,8 @@ var Reasons = map[string]string{
 	ReasonAbandoned:           "the session was abandoned (no activity)",
 	ReasonDeclined:            "the user declined the session",
 	ReasonRetryCancelled:      "the user cancelled the retry after a failed attempt",
+	ReasonRedacted:            "the relying party redacted the session before it ended",
+	ReasonReviewRejected:      "a reviewer rejected the session",
 	ReasonMismatch:            "two sources of the same field disagree",
 	ReasonImageQuality:        "the image's resolution, sharpness or glare is out of bounds",
 	ReasonNoFace:              "no face was found where one is needed",

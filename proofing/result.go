@@ -52,8 +52,14 @@ func (e *Engine) Result(ctx context.Context, lic *idproof.License, id string, o 
 	} else {
 		out = e.resultV1(s, d, o)
 	}
+	// Beyond the API document: whether the personal data is gone.
+	out["redaction"] = RedactionStatus(d)
 	if o.IncludeMetadata {
-		meta := map[string]any{"history": d.History, "events": d.Events, "createdTS": ms(s.CreatedAt),
+		events := d.Events
+		if events == nil {
+			events = []Event{}
+		}
+		meta := map[string]any{"history": d.History, "events": events, "createdTS": ms(s.CreatedAt),
 			"startedTS": ms(s.StartedAt), "completedTS": ms(s.CompletedAt), "retries": s.Retries, "purged": d.Purged,
 			"workflowMetadata": d.WorkflowMetadata}
 		if c := d.Liveness; c != nil {
@@ -77,10 +83,21 @@ func (d *Data) document(s *idproof.Session, now time.Time) (idproof.DocumentData
 	return d.Verdict.Document, true
 }
 
+// proofToken is the signed result a result shows: the one with verified
+// claims while the personal data is there, the plain one once retention
+// has ended (even before the sweeper has deleted the other), after a
+// purge, and for a session that has no verified claims.
+func (d *Data) proofToken(s *idproof.Session, now time.Time) string {
+	if d.VerifiedProofJWT == "" || d.Purged || purgeDue(s, d, now) {
+		return d.ProofJWT
+	}
+	return d.VerifiedProofJWT
+}
+
 func (e *Engine) resultV1(s *idproof.Session, d *Data, o ResultOptions) map[string]any {
 	out := map[string]any{
 		"responseStatus": s.Status, "sessionId": s.ID, "resultStatus": s.Outcome,
-		"token": d.ProofJWT, "publicKey": e.ServerPublicKey, "reason": d.Reason, "message": d.Message,
+		"token": d.proofToken(s, e.now()), "publicKey": e.ServerPublicKey, "reason": d.Reason, "message": d.Message,
 	}
 	if doc, ok := d.document(s, e.now()); ok {
 		v := d.Verdict
@@ -89,7 +106,7 @@ func (e *Engine) resultV1(s *idproof.Session, d *Data, o ResultOptions) map[stri
 			"firstName": doc.FirstName, "middleName": doc.MiddleName, "lastName": doc.LastName, "fullName": doc.FullName,
 			"dob": doc.DOB, "doe": doc.DOE, "doi": doc.DOI, "gender": doc.Gender, "country": doc.Country,
 			"state": doc.State, "address": doc.Address, "verified": s.Outcome == idproof.OutcomePass,
-			"result": s.Outcome, "checks": v.Checks, "connector": v.Connector, "sandbox": v.Sandbox, "proof_jwt": d.ProofJWT,
+			"result": s.Outcome, "checks": v.Checks, "connector": v.Connector, "sandbox": v.Sandbox, "proof_jwt": d.proofToken(s, e.now()),
 		}
 		out[s.DocumentType] = obj
 		out["liveid_object"] = map[string]any{"checks": selfieChecks(v.Checks), "sandbox": v.Sandbox}
@@ -131,7 +148,7 @@ func (e *Engine) resultV3(s *idproof.Session, d *Data, _ ResultOptions) map[stri
 			"type": s.DocumentType, "country": doc.Country, "state": doc.State, "image": "", "imageBack": "", "face": "",
 			"documentId": doc.DocumentID, "id": doc.DocumentID, "firstName": doc.FirstName, "familyName": doc.LastName,
 			"lastName": doc.LastName, "fullName": doc.FullName, "complianceType": doc.ComplianceType, "mrzResult": doc.MRZ,
-			"dob": doc.DOB, "doe": doc.DOE, "doi": doc.DOI, "gender": doc.Gender, "proof_jwt": d.ProofJWT,
+			"dob": doc.DOB, "doe": doc.DOE, "doi": doc.DOI, "gender": doc.Gender, "proof_jwt": d.proofToken(s, e.now()),
 			"sandbox": sandbox,
 		}
 	}

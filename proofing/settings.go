@@ -23,19 +23,25 @@ const (
 // verification object when it is created and kept with it, so changing a
 // configuration never changes sessions already under way.
 type Settings struct {
-	Tag                      string   `json:"tag,omitempty"`
-	Type                     string   `json:"type,omitempty"`
-	Verifier                 string   `json:"verifier,omitempty"`
-	ExpireMin                int      `json:"expireSessionInMin"`
-	AbandonMin               int      `json:"abandonSessionInMin"`
-	MaxRetries               int      `json:"maxRetries"`
-	RetentionMin             int      `json:"piiRetentionInMin"`
+	Tag          string `json:"tag,omitempty"`
+	Type         string `json:"type,omitempty"`
+	Verifier     string `json:"verifier,omitempty"`
+	ExpireMin    int    `json:"expireSessionInMin"`
+	AbandonMin   int    `json:"abandonSessionInMin"`
+	MaxRetries   int    `json:"maxRetries"`
+	RetentionMin int    `json:"piiRetentionInMin"`
+	// BiometricRetentionMin is how long the biometric data (the selfie,
+	// the liveness frames, the portrait cut from the document) stays after
+	// the session ends; nil in sessions made before it existed, which
+	// keep it as long as the rest (RetentionMin).
+	BiometricRetentionMin    *int     `json:"biometricRetentionInMin,omitempty"`
 	Checks                   []string `json:"checks"`
 	Skip                     bool     `json:"skip,omitempty"`
 	Debug                    bool     `json:"debug,omitempty"`
 	ReturnRawData            bool     `json:"returnRawData,omitempty"`
 	FraudDetectFailureBypass bool     `json:"fraudDetectFailureBypass,omitempty"`
 	UseHighResolutionImages  bool     `json:"useHighResolutionImages,omitempty"`
+	TrustFramework           string   `json:"trustFramework,omitempty"` // of verified_claims (claims.go); "" is the default
 	Capture                  Capture  `json:"capture"`
 }
 
@@ -68,6 +74,7 @@ type verificationObject struct {
 		AbandonSessionInMin         lenient.Int     `json:"abandonSessionInMin"`
 		MaxRetries                  lenient.Int     `json:"maxRetries"`
 		PIIRetentionInMin           lenient.Int     `json:"piiRetentionInMin"`
+		BiometricRetentionInMin     lenient.Int     `json:"biometricRetentionInMin"`
 		Checks                      lenient.Strings `json:"checks"`
 		License                     string          `json:"license"`
 		SelfieCaptureMode           string          `json:"selfieCaptureMode"`
@@ -76,6 +83,7 @@ type verificationObject struct {
 		AutoCaptureCountdownSeconds lenient.Int     `json:"autoCaptureCountdownSeconds"`
 		AutoCaptureCountdownVisible lenient.Bool    `json:"autoCaptureCountdownVisible"`
 		BypassConfig                json.RawMessage `json:"bypassConfig"`
+		TrustFramework              string          `json:"trustFramework"`
 	} `json:"config"`
 }
 
@@ -112,6 +120,11 @@ func ParseSettings(raw json.RawMessage) (Settings, error) {
 	if s.RetentionMin, err = bounded("piiRetentionInMin", c.PIIRetentionInMin.Ptr(), DefaultRetentionMin, 0, 365*24*60); err != nil {
 		return s, err
 	}
+	bio, err := bounded("biometricRetentionInMin", c.BiometricRetentionInMin.Ptr(), s.RetentionMin, 0, s.RetentionMin)
+	if err != nil {
+		return s, invalid("%s (piiRetentionInMin): biometric data cannot outlive the rest", err)
+	}
+	s.BiometricRetentionMin = &bio
 	s.Checks = c.Checks
 	if len(s.Checks) == 0 {
 		s.Checks = KnownChecks
@@ -139,6 +152,9 @@ func ParseSettings(raw json.RawMessage) (Settings, error) {
 	case "none", "manual", "auto":
 	default:
 		return s, invalid("verification.config.postTimeoutCaptureMode must be none, manual or auto")
+	}
+	if s.TrustFramework, err = parseTrustFramework(c.TrustFramework); err != nil {
+		return s, err
 	}
 	return s, nil
 }

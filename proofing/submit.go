@@ -116,8 +116,5 @@ func (e *Engine) UploadCancel(ctx context.Context, id string, a Actor, screen st
 		d.Images, d.UploadTypes, d.DeleteObjects = nil, nil, true
 		return nil
 	})
-	if err == nil {
-		e.Kick()
-	}
 	return s, d, err
 }

@@ -49,6 +49,7 @@ func (e *Engine) sweep(ctx context.Context, limit int) (SweepResult, error) {
 			return r, err
 		}
 		wasPurged := d.Purged
+		d.caller = Caller{Who: "system"}
 		now := e.now()
 		e.lapse(s, d, now)
 		if d.DeleteObjects && !purgeDue(s, d, now) {
@@ -68,7 +69,24 @@ func (e *Engine) sweep(ctx context.Context, limit int) (SweepResult, error) {
 				r.Skipped++
 				continue // due again when the claim's lease ends
 			}
-			e.purge(s, d, now)
+			e.purge(s, d, now, CauseRetention, "")
+		}
+		if d.Purged && d.FinalSweepTS != 0 && !now.Before(time.UnixMilli(d.FinalSweepTS)) {
+			// Uploads through presigned URLs issued before the purge.
+			if err := e.deleteObjects(ctx, s); err != nil {
+				e.log().Warn("delete session objects", "session", s.ID, "err", err)
+				r.Skipped++
+				continue
+			}
+			d.FinalSweepTS = 0
+		}
+		if b := biometricAt(s, d); !b.IsZero() && !now.Before(b) {
+			if err := e.purgeBiometric(ctx, s, d, now); err != nil {
+				e.log().Warn("delete biometric images", "session", s.ID, "err", err)
+				r.Skipped++
+				continue
+			}
+			r.Purged++
 		}
 		// The claim moved DueAt to the lease; put back the real one even
 		// when nothing lapsed (another replica's clock ran ahead of ours).

@@ -35,7 +35,7 @@ func (e *Engine) verifyAndStore(ctx context.Context, s *idproof.Session, a Actor
 		}
 		v.TS = ms(now)
 		d.Verdict = v
-		record(s, d, ActivityValidated, a, "", now)
+		e.record(s, d, ActivityValidated, a, "", now, e.verdictDetail(v))
 		return nil
 	})
 }
@@ -159,9 +159,14 @@ func DeriveOutcome(checks []idproof.Check, review, bypassFraud bool) (idproof.Ou
 	return idproof.OutcomePass, "", ""
 }
 
-// ProofClaims is what proof_jwt states. It holds no personal data: the
-// extracted document is bound by its digest, so the token can outlive the
-// data's retention.
+// ProofClaims is what proof_jwt states. A completed session is signed
+// twice with the same claims (and its own jti): once as they are, holding
+// no personal data (the extracted document is bound by its digest), so the
+// token can outlive the data's retention; and, for a passed session, once
+// more with VerifiedClaims added, which holds the holder's names and
+// document number and is kept sealed with the personal data. Results show
+// the second while the personal data is there, the first once retention
+// has ended.
 type ProofClaims struct {
 	Issuer         string          `json:"iss"`
 	Subject        string          `json:"sub"` // the session id
@@ -181,6 +186,14 @@ type ProofClaims struct {
 	// biometric, so a relying party can apply a stricter threshold.
 	FaceDistance *float64 `json:"faceDistance,omitempty"`
 	Sandbox      bool     `json:"sandbox"`
+	// AuditHead is the hash of the last entry of the session's audit trail
+	// when the token was signed, which binds the trail to the result: an
+	// exported trail whose entry has that hash is the one that led to it.
+	AuditHead string `json:"auditHead,omitempty"`
+	// VerifiedClaims is the OpenID Connect for Identity Assurance
+	// statement of a passed session (claims.go), in the verified token
+	// only.
+	VerifiedClaims *VerifiedClaims `json:"verified_claims,omitempty"`
 }
 
 type proofCheck struct {
@@ -189,15 +202,41 @@ type proofCheck struct {
 	Reason string              `json:"reason,omitempty"`
 }
 
-// proof signs the outcome of a completed session.
-func (e *Engine) proof(s *idproof.Session, d *Data, now time.Time) (string, error) {
-	if e.Signer == nil {
-		return "", nil
+// signProofs signs the outcome of a completed session into d.ProofJWT
+// and, when the session passed with a checked document, d.VerifiedProofJWT.
+// It replaces both, so that a session signed again (its outcome changed)
+// keeps no token that states the old one; a token that cannot be signed
+// is left empty and logged.
+func (e *Engine) signProofs(s *idproof.Session, d *Data, now time.Time) {
+	d.ProofJWT, d.VerifiedProofJWT = "", ""
+	if e.Signer == nil || s.Status != idproof.StatusCompleted {
+		return
 	}
+	c := proofClaims(s, d, e.PublicURL, now)
+	tok, err := e.Signer.Sign(c)
+	if err != nil {
+		e.log().Error("sign proof", "session", s.ID, "err", err)
+		return
+	}
+	d.ProofJWT = tok
+	if c.VerifiedClaims = verifiedClaims(s, d, now); c.VerifiedClaims == nil {
+		return
+	}
+	c.ID = idproof.NewUUID()
+	if tok, err = e.Signer.Sign(c); err != nil {
+		e.log().Error("sign verified proof", "session", s.ID, "err", err)
+		return
+	}
+	d.VerifiedProofJWT = tok
+}
+
+// proofClaims are the claims of the plain token of a session at now.
+func proofClaims(s *idproof.Session, d *Data, issuer string, now time.Time) ProofClaims {
 	c := ProofClaims{
-		Issuer: e.PublicURL, Subject: s.ID, IssuedAt: now.Unix(), ID: idproof.NewUUID(),
+		Issuer: issuer, Subject: s.ID, IssuedAt: now.Unix(), ID: idproof.NewUUID(),
 		TenantID: s.TenantID, CommunityID: s.CommunityID, DVCID: s.DVCID, DocumentType: s.DocumentType,
 		Status: string(s.Status), ResultStatus: s.Outcome, Reason: d.Reason, Checks: []proofCheck{},
+		AuditHead: d.AuditHead,
 	}
 	if v := d.Verdict; v != nil {
 		c.Sandbox = v.Sandbox
@@ -211,7 +250,7 @@ func (e *Engine) proof(s *idproof.Session, d *Data, now time.Time) (string, erro
 			c.DocumentDigest = DocumentDigest(v.Document)
 		}
 	}
-	return e.Signer.Sign(c)
+	return c
 }
 
 // DocumentDigest is base64url(SHA-256(JSON of the document data)): a

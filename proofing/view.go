@@ -35,6 +35,7 @@ func Details(s *idproof.Session, d *Data) map[string]any {
 		"autoCaptureCountdownVisible": c.AutoCaptureCountdownVisible,
 		"expiryTS":                    ms(s.ExpiresAt), "checks": d.Settings.Checks,
 		"maxRetries": d.Settings.MaxRetries, "retriesLeft": max(0, d.Settings.MaxRetries-s.Retries),
+		"redaction": RedactionStatus(d),
 	}
 }
 
@@ -59,6 +60,10 @@ func Record(s *idproof.Session, d *Data) map[string]any {
 		"status": s.Status, "did": s.DID, "dvcID": s.DVCID, "expiryTS": ms(s.ExpiresAt),
 		"createdTS": ms(s.CreatedAt), "startedTS": ms(s.StartedAt), "completedTS": ms(s.CompletedAt),
 		"resultStatus": s.Outcome, "user": s.User, "history": d.History, "retries": s.Retries,
+		"redaction": RedactionStatus(d),
+	}
+	if d.Review != nil {
+		rec["review"] = d.Review
 	}
 	if s.Status == idproof.StatusAbandoned {
 		rec["abandonedTS"] = ms(s.CompletedAt)

@@ -12,6 +12,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/go-jose/go-jose/v4"
@@ -96,4 +97,26 @@ func (s *Signer) Sign(claims any) (string, error) {
 // JWKS is the public key set served at /.well-known/jwks.json.
 func (s *Signer) JWKS() jose.JSONWebKeySet {
 	return jose.JSONWebKeySet{Keys: []jose.JSONWebKey{s.pub}}
+}
+
+// Verify checks a compact JWS made by Sign against a key of set, chosen by
+// the token's kid, and returns its payload. Only ES256 is accepted.
+func Verify(token string, set jose.JSONWebKeySet) ([]byte, error) {
+	obj, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{jose.ES256})
+	if err != nil {
+		return nil, fmt.Errorf("the token is not a compact ES256 JWS: %w", err)
+	}
+	if len(obj.Signatures) != 1 {
+		return nil, errors.New("the token must carry exactly one signature")
+	}
+	kid := obj.Signatures[0].Header.KeyID
+	keys := set.Key(kid)
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("no key with kid %q in the key set", kid)
+	}
+	payload, err := obj.Verify(keys[0].Key)
+	if err != nil {
+		return nil, fmt.Errorf("the token's signature does not verify: %w", err)
+	}
+	return payload, nil
 }
