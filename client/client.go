@@ -136,8 +136,18 @@ func Envelope() CallOption { return func(o *callOptions) { o.envelope = true } }
 func Anonymous() CallOption { return func(o *callOptions) { o.public = true } }
 
 // EditHeaders lets a caller change the built headers (tests use it to send
-// broken ones).
-func EditHeaders(f func(http.Header)) CallOption { return func(o *callOptions) { o.edit = f } }
+// broken ones). Several edits run in the order given.
+func EditHeaders(f func(http.Header)) CallOption {
+	return func(o *callOptions) {
+		prev := o.edit
+		o.edit = func(h http.Header) {
+			if prev != nil {
+				prev(h)
+			}
+			f(h)
+		}
+	}
+}
 
 // Do calls method path with in as JSON body (nil: no body) and decodes the
 // reply into out (nil: discard). An encrypted reply {data, publicKey} is

@@ -99,6 +99,40 @@ func (f *mxFixture) template(dvcID string) string {
 	return tp.ID
 }
 
+// webhook is an endpoint of tenant A's community.
+func (f *mxFixture) webhook() string {
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	e := &idproof.WebhookEndpoint{ID: idproof.NewObjectID(), TenantID: f.x.creds.TenantID, CommunityID: f.x.creds.CommunityID,
+		URL: "https://hooks.example.com/idproof", SecretSealed: f.x.admin.Keyring.SealString("whsec_matrix-secret-value"), CreatedAt: now, UpdatedAt: now}
+	mxMust(f.t, f.x.store.CreateWebhookEndpoint(f.x.ctx, e))
+	return e.ID
+}
+
+// delivery is a delivery to a new endpoint of tenant A's community, of an
+// event written with a session as the engine writes them.
+func (f *mxFixture) delivery() string {
+	f.webhook()
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	s := &idproof.Session{ID: idproof.NewUUID(), TenantID: f.x.creds.TenantID, CommunityID: f.x.creds.CommunityID, Status: idproof.StatusPending, CreatedAt: now}
+	ev := &idproof.WebhookEvent{ID: idproof.NewUUID(), TenantID: s.TenantID, CommunityID: s.CommunityID, SessionID: s.ID,
+		Type: idproof.EventSessionCreated, Payload: json.RawMessage(`{"id":"matrix"}`), CreatedAt: now}
+	s.Outbox = []*idproof.WebhookEvent{ev}
+	mxMust(f.t, f.x.store.CreateSession(f.x.ctx, s))
+	for {
+		n, err := f.x.store.FanOutWebhookEvents(f.x.ctx, now, 100)
+		mxMust(f.t, err)
+		if n == 0 {
+			break
+		}
+	}
+	ds, err := f.x.store.WebhookDeliveries(f.x.ctx, idproof.WebhookDeliveryFilter{SessionID: s.ID})
+	mxMust(f.t, err)
+	if len(ds) == 0 {
+		f.t.Fatal("the event fanned out to no delivery")
+	}
+	return ds[0].ID
+}
+
 func (f *mxFixture) license() string {
 	_, l, err := f.x.admin.CreateLicense(f.x.ctx, admin.LicenseSpec{AuthLevel: idproof.AuthBasic, TenantID: f.x.creds.TenantID})
 	mxMust(f.t, err)
@@ -156,6 +190,7 @@ func mxRoutes() map[string]mxRoute {
 		"GET /environment":                               static("/environment"),
 		"GET /sd":                                        static("/sd"),
 		"GET /.well-known/jwks.json":                     static("/.well-known/jwks.json"),
+		"GET /openapi.json":                              static("/openapi.json"),
 		"GET /info":                                      static("/info"),
 		"GET /servicekeys":                               static("/servicekeys"),
 		"POST /ecdsa_helper":                             ecdsa("/ecdsa_helper"),
@@ -194,6 +229,24 @@ func mxRoutes() map[string]mxRoute {
 		"POST /verify": {build: func(f *mxFixture) mxRequest {
 			return mxPost("/verify", map[string]any{"connector": map[string]string{"type": "sandbox"}, "verification": map[string]any{},
 				"document": map[string]string{"id": "D1", "type": "dl", "front_image": base64.StdEncoding.EncodeToString(f.x.png)}})
+		}},
+
+		"POST /proofingsession/{sessionId}/review": {scoped: true, build: func(f *mxFixture) mxRequest {
+			id := f.session("sandbox-review", nil, true)
+			f.setup(func() error {
+				if _, _, err := f.x.engine.SubmitDocument(f.x.ctx, id, f.actor(), f.frontSide()); err != nil {
+					return err
+				}
+				_, _, err := f.x.engine.Complete(f.x.ctx, id, f.actor())
+				return err
+			})
+			return mxPost("/proofingsession/"+id+"/review", map[string]string{"decision": "APPROVE", "reason": "checked by hand"})
+		}},
+		"POST /proofingsession/{sessionId}/redact": {scoped: true, build: func(f *mxFixture) mxRequest {
+			return mxPost("/proofingsession/"+f.started()+"/redact", map[string]string{"reason": "erasure request"})
+		}},
+		"GET /proofingsession/{sessionId}/audit": {scoped: true, build: func(f *mxFixture) mxRequest {
+			return mxGet("/proofingsession/" + f.started() + "/audit")
 		}},
 
 		"GET /proofingsession/{sessionId}": sessionGet(""),
@@ -259,6 +312,41 @@ func mxRoutes() map[string]mxRoute {
 		"PUT /bucket/tenant/{tenantId}/community/{communityId}": {scoped: true, build: func(f *mxFixture) mxRequest {
 			return mxRequest{method: http.MethodPut, path: tenantPath(f, "/bucket"),
 				body: map[string]any{"type": "local", "bucketName": "local", "isEnabled": true, "createdBy": "access-matrix"}}
+		}},
+
+		"POST /webhooks/tenant/{tenantId}/community/{communityId}": {scoped: true, build: func(f *mxFixture) mxRequest {
+			return mxPost(tenantPath(f, "/webhooks"), map[string]any{"url": "https://hooks.example.com/idproof"})
+		}},
+		"GET /webhooks/tenant/{tenantId}/community/{communityId}": {scoped: true, build: func(f *mxFixture) mxRequest {
+			return mxGet(tenantPath(f, "/webhooks"))
+		}},
+		"GET /webhooks/tenant/{tenantId}/community/{communityId}/id/{id}": {scoped: true, build: func(f *mxFixture) mxRequest {
+			return mxGet(tenantPath(f, "/webhooks") + "/id/" + f.webhook())
+		}, foreign: func(f *mxFixture, tenantID, communityID string) mxRequest {
+			return mxGet(fmt.Sprintf("/webhooks/tenant/%s/community/%s/id/%s", tenantID, communityID, f.webhook()))
+		}},
+		"PATCH /webhooks/tenant/{tenantId}/community/{communityId}/id/{id}": {scoped: true, build: func(f *mxFixture) mxRequest {
+			return mxRequest{method: http.MethodPatch, path: tenantPath(f, "/webhooks") + "/id/" + f.webhook(), body: map[string]any{"enabled": false}}
+		}, foreign: func(f *mxFixture, tenantID, communityID string) mxRequest {
+			return mxRequest{method: http.MethodPatch, path: fmt.Sprintf("/webhooks/tenant/%s/community/%s/id/%s", tenantID, communityID, f.webhook()), body: map[string]any{"enabled": false}}
+		}},
+		"DELETE /webhooks/tenant/{tenantId}/community/{communityId}/id/{id}": {scoped: true, build: func(f *mxFixture) mxRequest {
+			return mxRequest{method: http.MethodDelete, path: tenantPath(f, "/webhooks") + "/id/" + f.webhook()}
+		}, foreign: func(f *mxFixture, tenantID, communityID string) mxRequest {
+			return mxRequest{method: http.MethodDelete, path: fmt.Sprintf("/webhooks/tenant/%s/community/%s/id/%s", tenantID, communityID, f.webhook())}
+		}},
+		"GET /webhooks/tenant/{tenantId}/community/{communityId}/deliveries": {scoped: true, build: func(f *mxFixture) mxRequest {
+			return mxGet(tenantPath(f, "/webhooks") + "/deliveries?limit=10")
+		}},
+		"GET /webhooks/tenant/{tenantId}/community/{communityId}/deliveries/{deliveryId}": {scoped: true, build: func(f *mxFixture) mxRequest {
+			return mxGet(tenantPath(f, "/webhooks") + "/deliveries/" + f.delivery())
+		}, foreign: func(f *mxFixture, tenantID, communityID string) mxRequest {
+			return mxGet(fmt.Sprintf("/webhooks/tenant/%s/community/%s/deliveries/%s", tenantID, communityID, f.delivery()))
+		}},
+		"POST /webhooks/tenant/{tenantId}/community/{communityId}/deliveries/{deliveryId}/resend": {scoped: true, build: func(f *mxFixture) mxRequest {
+			return mxRequest{method: http.MethodPost, path: tenantPath(f, "/webhooks") + "/deliveries/" + f.delivery() + "/resend"}
+		}, foreign: func(f *mxFixture, tenantID, communityID string) mxRequest {
+			return mxRequest{method: http.MethodPost, path: fmt.Sprintf("/webhooks/tenant/%s/community/%s/deliveries/%s/resend", tenantID, communityID, f.delivery())}
 		}},
 
 		"GET /proofingtemplates/{sessionId}": {scoped: true, build: func(f *mxFixture) mxRequest {

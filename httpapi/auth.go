@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/idproof/idproof"
+	"github.com/idproof/idproof/proofing"
 	"github.com/idproof/idproof/replay"
 	"github.com/idproof/idproof/wire"
 )
@@ -46,6 +47,18 @@ type caller struct {
 	RequestID wire.RequestID
 	License   *idproof.License // set for license classes
 	Enveloped bool             // the body came as {"data": "<encrypted>"}
+}
+
+// auditName is how the audit trail names the caller: by license when it
+// has one, else by the thumbprint of its key (the capture page's).
+func (c *caller) auditName() string {
+	switch {
+	case c.License != nil:
+		return "license:" + c.License.ID
+	case c.HasKey:
+		return "user:" + proofing.KeyThumbprint(c.PublicKey)
+	}
+	return "anonymous"
 }
 
 func callerFrom(ctx context.Context) *caller {

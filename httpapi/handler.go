@@ -10,6 +10,7 @@ import (
 
 	"github.com/idproof/idproof"
 	"github.com/idproof/idproof/internal/lenient"
+	"github.com/idproof/idproof/proofing"
 	"github.com/idproof/idproof/wire"
 )
 
@@ -48,7 +49,14 @@ func (s *Server) adapt(rt route) http.Handler {
 			ctx := context.WithValue(r.Context(), callerKey, c)
 			ctx = context.WithValue(ctx, sealKey, rt.sealReply)
 			ctx = context.WithValue(ctx, holdKey, hold)
-			err = rt.handle(w, r.WithContext(ctx))
+			// Who acts and from where, for the session's audit trail.
+			ctx = proofing.WithCaller(ctx, proofing.Caller{Who: c.auditName(), IP: ip})
+			if rt.idempotent {
+				// A creating route: an Idempotency-Key makes it safe to send again.
+				err = s.idempotent(w, r.WithContext(ctx), rt.handle)
+			} else {
+				err = rt.handle(w, r.WithContext(ctx))
+			}
 		}
 		if guessing(rt.class, err) {
 			s.limits.failed(ip, c.provenKey())
@@ -105,7 +113,9 @@ func (s *Server) decode(r *http.Request, dst any) error {
 	if err := json.Unmarshal(body, dst); err != nil {
 		return errorf(idproof.EINVALID, "request body is not valid JSON for this endpoint: %s", jsonErrorText(err))
 	}
-	return nil
+	// An Idempotency-Key is claimed over the plain body, so that the same
+	// request sealed in two envelopes is the same request.
+	return s.claimIdempotency(r, body)
 }
 
 func acceptedMediaType(mt string) bool {
@@ -177,6 +187,14 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request, status int, v any
 	if err != nil {
 		return err
 	}
+	// Kept plain, before the caller sees it, for an Idempotency-Key.
+	s.keepReply(r, status, body)
+	return s.send(w, r, status, body)
+}
+
+// send writes the JSON body with status, sealed as reply seals it.
+func (s *Server) send(w http.ResponseWriter, r *http.Request, status int, body []byte) error {
+	var err error
 	c := callerFrom(r.Context())
 	if seal, _ := r.Context().Value(sealKey).(bool); seal && c.Enveloped {
 		body, err = json.Marshal(map[string]string{"data": wire.Encrypt(c.Shared, body), "publicKey": s.keys.PublicKey()})

@@ -12,6 +12,9 @@ type route struct {
 	sealReply bool
 	// maxBody overrides the server's body limit (images sent inline).
 	maxBody int64
+	// idempotent: the route creates, and honours an Idempotency-Key
+	// (its handler reads any body with decode and answers with reply).
+	idempotent bool
 }
 
 // inlineImagesBody fits three images of the intake limit, base64-encoded.
@@ -37,11 +40,16 @@ func (s *Server) routes() []route {
 		{pattern: "DELETE /servicekey/{keyId...}", class: system, handle: s.rotateServiceKey},
 
 		// Sessions, for the relying party.
-		{pattern: "POST /document_share_session/create", class: service, handle: s.createSession},
+		{pattern: "POST /document_share_session/create", class: service, handle: s.createSession, idempotent: true},
 		{pattern: "POST /document_share_session/result", class: service, handle: s.sessionResult, sealReply: true},
 		{pattern: "POST /v3/document_share_session/result", class: service, handle: s.sessionResultV3, sealReply: true},
 		{pattern: "POST /proofingsession/fetch", class: service, handle: s.fetchSessions},
-		{pattern: "POST /verify", class: service, handle: s.verifyDocument, sealReply: true, maxBody: inlineImagesBody},
+		// Beyond the API document: a reviewer's decision, redaction on
+		// request, and the audit trail.
+		{pattern: "POST /proofingsession/{sessionId}/review", class: service, handle: s.reviewSession, idempotent: true},
+		{pattern: "POST /proofingsession/{sessionId}/redact", class: service, handle: s.redactSession, idempotent: true},
+		{pattern: "GET /proofingsession/{sessionId}/audit", class: service, handle: s.sessionAudit},
+		{pattern: "POST /verify", class: service, handle: s.verifyDocument, sealReply: true, maxBody: inlineImagesBody, idempotent: true},
 
 		// Sessions, for the end user's browser (the session id is the capability).
 		{pattern: "GET /proofingsession/{sessionId}", class: session, handle: s.sessionDetails},
@@ -85,8 +93,21 @@ func (s *Server) routes() []route {
 		{pattern: "OPTIONS /presignedurls/{sessionId}", class: public, handle: s.preflight},
 		{pattern: "OPTIONS /proofingtemplates/{sessionId}", class: public, handle: s.preflight},
 
+		// Webhooks.
+		{pattern: "POST /webhooks/tenant/{tenantId}/community/{communityId}", class: service, handle: s.createWebhook, idempotent: true},
+		{pattern: "GET /webhooks/tenant/{tenantId}/community/{communityId}", class: service, handle: s.webhooks},
+		{pattern: "GET /webhooks/tenant/{tenantId}/community/{communityId}/id/{id}", class: service, handle: s.getWebhook},
+		{pattern: "PATCH /webhooks/tenant/{tenantId}/community/{communityId}/id/{id}", class: service, handle: s.updateWebhook},
+		{pattern: "DELETE /webhooks/tenant/{tenantId}/community/{communityId}/id/{id}", class: service, handle: s.deleteWebhook},
+		{pattern: "GET /webhooks/tenant/{tenantId}/community/{communityId}/deliveries", class: service, handle: s.webhookDeliveries},
+		{pattern: "GET /webhooks/tenant/{tenantId}/community/{communityId}/deliveries/{deliveryId}", class: service, handle: s.webhookDelivery},
+		{pattern: "POST /webhooks/tenant/{tenantId}/community/{communityId}/deliveries/{deliveryId}/resend", class: service, handle: s.resendWebhookDelivery},
+
 		// Signed results.
 		{pattern: "GET /.well-known/jwks.json", class: public, handle: s.jwks},
+
+		// This API's own description.
+		{pattern: "GET /openapi.json", class: public, handle: s.openAPI},
 
 		// Proofing templates.
 		{pattern: "GET /proofingtemplates/{sessionId}", class: sessionOrLicense, handle: s.sessionTemplates},
@@ -97,11 +118,11 @@ func (s *Server) routes() []route {
 
 		// Administration (not in the API document): tenants, communities,
 		// licenses and verification configurations.
-		{pattern: "POST /admin/tenants", class: system, handle: s.adminCreateTenant},
+		{pattern: "POST /admin/tenants", class: system, handle: s.adminCreateTenant, idempotent: true},
 		{pattern: "GET /admin/tenants", class: system, handle: s.adminTenants},
-		{pattern: "POST /admin/tenants/{tenantId}/communities", class: system, handle: s.adminCreateCommunity},
+		{pattern: "POST /admin/tenants/{tenantId}/communities", class: system, handle: s.adminCreateCommunity, idempotent: true},
 		{pattern: "GET /admin/tenants/{tenantId}/communities", class: system, handle: s.adminCommunities},
-		{pattern: "POST /admin/licenses", class: system, handle: s.adminCreateLicense},
+		{pattern: "POST /admin/licenses", class: system, handle: s.adminCreateLicense, idempotent: true},
 		{pattern: "GET /admin/licenses", class: system, handle: s.adminLicenses},
 		{pattern: "POST /admin/licenses/{id}/disable", class: system, handle: s.adminDisableLicense},
 		{pattern: "POST /admin/licenses/{id}/expire", class: system, handle: s.adminExpireLicense},

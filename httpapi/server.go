@@ -39,6 +39,9 @@ type Config struct {
 	ECDSAHelper bool
 	// Version is reported by /healthz and /environment.
 	Version string
+	// AllowPrivateEndpoints lets webhook endpoints be plain http or
+	// loopback, private and link-local addresses (tests, one network).
+	AllowPrivateEndpoints bool
 }
 
 // Defaults for Config fields left zero.
@@ -63,6 +66,7 @@ type Server struct {
 	capture    *capture.Handler
 	limits     *limits
 	replay     replay.Guard
+	kickHooks  func()
 	handler    http.Handler
 }
 
@@ -88,6 +92,9 @@ type Deps struct {
 	// Replay accepts each requestid once; nil records them in Store, which
 	// holds across replicas sharing the database.
 	Replay replay.Guard
+	// KickWebhooks, when set, asks the webhook dispatcher to run now (a
+	// delivery was resent).
+	KickWebhooks func()
 }
 
 // New builds the Server and its routes.
@@ -108,6 +115,7 @@ func New(cfg Config, d Deps) *Server {
 	s := &Server{cfg: cfg, store: d.Store, keys: d.Keys, admin: d.Admin, clock: d.Clock, log: d.Logger, connectors: d.Connectors, engine: d.Engine, signer: d.Signer, buckets: d.Buckets, localBlob: d.LocalBlob, capture: d.Capture}
 	s.limits = newLimits(cfg.Limits, d.Clock)
 	s.replay = d.Replay
+	s.kickHooks = d.KickWebhooks
 	if s.replay == nil {
 		s.replay = replay.Store{Store: d.Store}
 	}

@@ -90,9 +90,14 @@ func pathEntity(pattern, wildcard string) string {
 		return "verification config"
 	case "keyId":
 		return "service key"
+	case "deliveryId":
+		return "webhook delivery"
 	case "id":
-		if strings.Contains(pattern, "/licenses/") {
+		switch {
+		case strings.Contains(pattern, "/licenses/"):
 			return "license"
+		case strings.HasPrefix(pattern[strings.IndexByte(pattern, ' ')+1:], "/webhooks/"):
+			return "webhook"
 		}
 		return "template"
 	}
