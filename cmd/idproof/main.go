@@ -34,6 +34,7 @@ func commands() []command {
 		{"dvc", "put, list, get or delete verification configurations through the API", runDVC},
 		{"keys", "generate a secp256k1 key pair in the wire format", runKeys},
 		{"parse", "parse raw MRZ lines or an AAMVA barcode payload from standard input and print it as JSON", runParse},
+		{"audit", "export a session's audit trail, or verify one (hash chain and signed proof)", runAudit},
 		{"face", "compare the faces of two photos with the built-in face models", runFace},
 		{"version", "print the version", runVersion},
 	}

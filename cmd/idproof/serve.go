@@ -31,10 +31,12 @@ import (
 	"github.com/idproof/idproof/httpapi"
 	"github.com/idproof/idproof/imagecheck"
 	"github.com/idproof/idproof/metrics"
+	"github.com/idproof/idproof/netguard"
 	"github.com/idproof/idproof/proofing"
 	"github.com/idproof/idproof/replay"
 	"github.com/idproof/idproof/signing"
 	"github.com/idproof/idproof/storecache"
+	"github.com/idproof/idproof/webhook"
 	"github.com/idproof/idproof/wire"
 )
 
@@ -75,8 +77,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// may be replayed.
 	legacy := fs.Bool("legacy-auth", envBool("IDPROOF_LEGACY_AUTH", false), "accept the plain keyId/keySecret/license headers, which carry a private key in clear and can be replayed (env IDPROOF_LEGACY_AUTH)")
 	helper := fs.Bool("ecdsa-helper", envBool("IDPROOF_ECDSA_HELPER", true), "serve POST /ecdsa_helper/{method} (env IDPROOF_ECDSA_HELPER)")
-	allowPrivate := fs.Bool("allow-private-endpoints", envBool("IDPROOF_ALLOW_PRIVATE_ENDPOINTS", false), "let bucket and connector endpoints be loopback, private or plain-http addresses (an on-premises S3, tests) (env IDPROOF_ALLOW_PRIVATE_ENDPOINTS)")
+	allowPrivate := fs.Bool("allow-private-endpoints", envBool("IDPROOF_ALLOW_PRIVATE_ENDPOINTS", false), "let bucket, connector and webhook endpoints be loopback, private or plain-http addresses (an on-premises S3, tests) (env IDPROOF_ALLOW_PRIVATE_ENDPOINTS)")
 	sweepEvery := fs.Duration("sweep-interval", 30*time.Second, "how often expired, abandoned and retention-ended sessions are processed")
+	hookEvery := fs.Duration("webhook-interval", time.Second, "how often webhook deliveries that are due are looked for (new events are sent at once)")
+	var hookPolicy webhook.Policy
+	fs.DurationVar(&hookPolicy.Base, "webhook-retry-base", webhook.DefaultRetryBase, "wait after a webhook delivery's first failure; it doubles with every further failure")
+	fs.DurationVar(&hookPolicy.Max, "webhook-retry-max", webhook.DefaultRetryMax, "longest wait between two tries of a webhook delivery")
+	fs.DurationVar(&hookPolicy.Window, "webhook-retry-window", webhook.DefaultRetryWindow, "how long a failing webhook delivery is retried before it is marked FAILED")
+	hookLease := fs.Duration("webhook-lease", webhook.DefaultLease, "how long a replica holds the webhook deliveries it is sending; after a crash they are sent again when it ends (at least 15s, longer than one try)")
 	logFormat := fs.String("log-format", envOr("IDPROOF_LOG_FORMAT", "text"), "text or json (env IDPROOF_LOG_FORMAT)")
 	// Off by default: metrics are unauthenticated, so where they are served
 	// is the operator's choice (a loopback or private address).
@@ -89,6 +97,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if fs.NArg() > 0 {
 		return usageError{"serve takes no arguments, got " + strings.Join(fs.Args(), " ")}
+	}
+	if *hookEvery <= 0 || hookPolicy.Base <= 0 || hookPolicy.Max < hookPolicy.Base || hookPolicy.Window <= 0 {
+		return usageError{"--webhook-interval, --webhook-retry-base and --webhook-retry-window must be positive, and --webhook-retry-max at least --webhook-retry-base"}
+	}
+	if *hookLease < webhook.DefaultTimeout+5*time.Second {
+		// A lease that ends while a try is still running would let another
+		// replica send the same delivery at the same time.
+		return usageError{fmt.Sprintf("--webhook-lease must be at least %s", webhook.DefaultTimeout+5*time.Second)}
 	}
 	var handler slog.Handler
 	switch *logFormat {
@@ -185,7 +201,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	engine := &proofing.Engine{
 		Store: b.store, Keyring: b.keyring, Connectors: connectors().WithNetwork(*allowPrivate), Signer: signer, Clock: idproof.SystemClock{},
 		Blobs: blob.Observed(buckets.Resolve, metrics.Blob{}), PublicURL: base, ServerPublicKey: keys.PublicKey(), Log: log,
-		Observer: metrics.Proofing{},
+		Observer: metrics.Proofing{}, Version: version(),
 	}
 	b.admin.ValidateConfig = engine.ValidateConfig
 	page := capture.New(capture.Deps{
@@ -206,11 +222,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if g, ok := guard.(interface{ Len() int }); ok {
 		metrics.SetReplaySize(g.Len)
 	}
+	// Webhook endpoints are tenants' input, guarded as connector URLs are.
+	hooks := &webhook.Dispatcher{Store: b.store, Open: b.keyring.Open, Clock: idproof.SystemClock{}, Log: log, Policy: hookPolicy, Lease: *hookLease,
+		HTTP: netguard.Client(netguard.Options{AllowPrivate: *allowPrivate, Timeout: webhook.DefaultTimeout, Log: log})}
+	engine.OnOutbox = hooks.Kick
 	api := httpapi.New(httpapi.Config{
 		PublicURL: base, AllowedTimeSpan: *span, MaxBodyBytes: *maxBody, Limits: lim,
-		LegacyAuth: *legacy, ECDSAHelper: *helper, Version: version(),
+		LegacyAuth: *legacy, ECDSAHelper: *helper, Version: version(), AllowPrivateEndpoints: *allowPrivate,
 	}, httpapi.Deps{Store: b.store, Keys: keys, Admin: b.admin, Clock: idproof.SystemClock{}, Logger: log,
-		Connectors: engine.Connectors, Engine: engine, Signer: signer, Buckets: buckets, LocalBlob: localBlob.Handler(), Capture: page, Replay: guard})
+		Connectors: engine.Connectors, Engine: engine, Signer: signer, Buckets: buckets, LocalBlob: localBlob.Handler(), Capture: page, Replay: guard,
+		KickWebhooks: hooks.Kick})
 
 	// Bootstrap before announcing the address: whoever waits for that line
 	// may use the credentials at once.
@@ -245,8 +266,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			errc <- srv.Serve(l)
 		}
 	}()
-	go purgeRequestIDs(ctx, b.store, log)
+	go purgeExpired(ctx, b.store, log)
 	go engine.RunSweeper(ctx, *sweepEvery)
+	go hooks.Run(ctx, *hookEvery)
 
 	select {
 	case err := <-errc:
@@ -262,12 +284,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// purgeRequestIDs forgets request ids whose window has passed, once a
-// minute, until ctx ends. Every replica runs it; the deletes are idempotent.
-func purgeRequestIDs(ctx context.Context, st idproof.ReplayStore, log *slog.Logger) {
+// purgeExpired forgets request ids whose window has passed, once a minute,
+// and expired idempotency keys, once an hour (they are checked on read, so
+// the purge only bounds the table), until ctx ends. Every replica runs it;
+// the deletes are idempotent.
+func purgeExpired(ctx context.Context, st idproof.Store, log *slog.Logger) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
-	for {
+	for i := 1; ; i++ {
 		select {
 		case <-ctx.Done():
 			return
@@ -277,6 +301,15 @@ func purgeRequestIDs(ctx context.Context, st idproof.ReplayStore, log *slog.Logg
 				log.Warn("purge request ids", "err", err)
 			} else if n > 0 {
 				log.Debug("purged request ids", "count", n)
+			}
+			if i%60 != 0 {
+				continue
+			}
+			n, err = st.PurgeIdempotencyKeys(ctx, time.Now())
+			if err != nil && ctx.Err() == nil {
+				log.Warn("purge idempotency keys", "err", err)
+			} else if n > 0 {
+				log.Debug("purged idempotency keys", "count", n)
 			}
 		}
 	}

@@ -56,6 +56,13 @@ func runSession(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	size := list.Int("size", 100, "page size, up to 500")
 	sealed(list)
 
+	review := cmd.verb("review", "SESSIONID", 1, "Approve or reject a session that completed with the outcome REVIEW.")
+	decision := review.String("decision", "", "APPROVE or REJECT")
+	reviewReason := review.String("reason", "", "why (required; kept in the session, and in its audit trail as a digest)")
+
+	redact := cmd.verb("redact", "SESSIONID", 1, "Delete a session's personal data now: images, extracted data, the user; a session under way is ended first.")
+	redactReason := redact.String("reason", "", "why (optional; kept in the audit trail as a digest only)")
+
 	verb, pos, err := cmd.parse(args)
 	if err != nil {
 		return err
@@ -91,6 +98,13 @@ func runSession(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		q := client.SessionQuery{ID: *id, Status: *status, OverallRecommendation: *outcome, DocumentType: *listDocType,
 			Name: *name, UID: uid, DVCID: dvc, StartDate: *from, EndDate: *to}
 		out, err = c.FetchSessions(ctx, tenant, community, q, *page, *size, opts...)
+	case "review":
+		if *decision == "" || *reviewReason == "" {
+			return cmd.fail(verb, "--decision and --reason are required")
+		}
+		out, err = c.ReviewSession(ctx, pos[0], *decision, *reviewReason)
+	case "redact":
+		out, err = c.RedactSession(ctx, pos[0], *redactReason)
 	}
 	if err != nil {
 		return cf.explain(err)

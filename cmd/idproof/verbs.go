@@ -26,7 +26,7 @@ type verbCommand struct {
 type verbSpec struct {
 	name  string
 	args  string // what follows the flags, e.g. "SESSIONID"
-	nargs int    // the number of positional arguments
+	nargs int    // the number of positional arguments; -1: none or one
 	about string
 	flags *flag.FlagSet // its own flags only
 }
@@ -81,7 +81,7 @@ func (c *verbCommand) parse(args []string) (string, []string, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	if len(pos) != v.nargs {
+	if len(pos) != v.nargs && !(v.nargs < 0 && len(pos) <= 1) {
 		c.usage(c.stderr, v)
 		want := v.args
 		if v.nargs == 0 {
