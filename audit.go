@@ -20,8 +20,9 @@ type AuditEvent struct {
 	SessionID string    `json:"sessionId"`
 	Seq       int64     `json:"seq"` // 1, 2, ... without gaps
 	TS        time.Time `json:"ts"`  // millisecond precision, UTC
-	// Actor is who acted: "relying-party:<license id>", "user:<key
-	// thumbprint>", "reviewer:<license id>" or "system".
+	// Actor is who acted: "license:<license id>" for a relying party or
+	// reviewer, "user:<key thumbprint>" for the capture page's key, or
+	// "system" for what time alone does (expiry, retention).
 	Actor  string `json:"actor"`
 	Action string `json:"action"`
 	// Origin is a keyed hash of the caller's IP address; "" for the system.
