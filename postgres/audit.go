@@ -20,15 +20,6 @@ func scanAudit(r pgx.Row) (*idproof.AuditEvent, error) {
 	return &e, nil
 }
 
-// queueAudit adds the inserts of entries to b. A taken (session, seq)
-// violates audit_events_pkey, which the caller turns into ECONFLICT.
-func queueAudit(b *pgx.Batch, entries []*idproof.AuditEvent) {
-	for _, e := range entries {
-		b.Queue(`INSERT INTO audit_events (`+auditColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			e.SessionID, e.Seq, ts(e.TS), e.Actor, e.Action, e.Origin, blob(e.Detail), e.PrevHash, e.Hash)
-	}
-}
-
 // AuditEvents returns a session's audit trail in Seq order; a session
 // without one (or unknown) has an empty trail.
 func (s *Store) AuditEvents(ctx context.Context, sessionID string) ([]*idproof.AuditEvent, error) {

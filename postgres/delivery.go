@@ -229,3 +229,16 @@ func (s *Store) PurgeWebhookEvents(ctx context.Context, before time.Time) (int, 
 	}
 	return int(tag.RowsAffected()), nil
 }
+
+// sendBatch runs b's statements in tx in one round trip and returns the
+// first error.
+func sendBatch(ctx context.Context, tx pgx.Tx, b *pgx.Batch) error {
+	br := tx.SendBatch(ctx, b)
+	for range b.Len() {
+		if _, err := br.Exec(); err != nil {
+			br.Close()
+			return err
+		}
+	}
+	return br.Close()
+}

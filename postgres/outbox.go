@@ -20,14 +20,6 @@ func scanWebhookEvent(r pgx.Row) (*idproof.WebhookEvent, error) {
 	return &e, nil
 }
 
-// queueOutbox adds the inserts of events, not fanned out yet, to b.
-func queueOutbox(b *pgx.Batch, events []*idproof.WebhookEvent) {
-	for _, e := range events {
-		b.Queue(`INSERT INTO webhook_events (`+webhookEventColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			e.ID, e.TenantID, e.CommunityID, e.SessionID, e.Type, blob(e.Payload), ts(e.CreatedAt))
-	}
-}
-
 // WebhookEvent returns an event of the outbox.
 func (s *Store) WebhookEvent(ctx context.Context, id string) (*idproof.WebhookEvent, error) {
 	e, err := scanWebhookEvent(s.pool.QueryRow(ctx,

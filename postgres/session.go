@@ -42,60 +42,78 @@ func scanSession(r pgx.Row) (*idproof.Session, error) {
 	return &v, nil
 }
 
-// CreateSession stores a new session; its ID must be unused. With outbox
-// events or audit entries it runs in a transaction with them; without, as
-// one statement.
+// CreateSession stores a new session; its ID must be unused. Its outbox
+// events and audit entries are inserted by the same statement, so they are
+// stored with the session or not at all, in one round trip.
 func (s *Store) CreateSession(ctx context.Context, v *idproof.Session) error {
-	if len(v.Outbox) == 0 && len(v.Audit) == 0 {
-		return insertSession(ctx, s.pool, v)
-	}
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := insertSession(ctx, tx, v); err != nil {
-			return err
-		}
-		return writeAttached(ctx, tx, v, "create session")
-	})
-}
-
-func insertSession(ctx context.Context, db querier, v *idproof.Session) error {
-	_, err := db.Exec(ctx, `INSERT INTO sessions (`+sessionColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-			$21, $22, $23, $24, $25, $26, $27, $28, $29, $30)`,
-		v.ID, v.TenantID, v.CommunityID, v.TenantDNS, v.CommunityName, v.DVCID, v.DocumentType,
+	args := []any{v.ID, v.TenantID, v.CommunityID, v.TenantDNS, v.CommunityName, v.DVCID, v.DocumentType,
 		string(v.Status), string(v.Outcome), v.User.UID, v.User.Username, v.User.Firstname, v.User.Lastname,
 		v.DID, v.BoundKey, v.Retries,
 		ts(v.CreatedAt), ts(v.ExpiresAt), ts(v.StartedAt), ts(v.CompletedAt), ts(v.LastActivityAt), ts(v.PurgeAt), ts(v.DueAt),
 		blob(v.ConnectorSealed), blob(v.PersonalSealed), v.Lookup.UID, v.Lookup.Firstname, v.Lookup.Lastname,
-		blob(v.Data), v.Version)
+		blob(v.Data), v.Version}
+	if len(v.Outbox) == 0 && len(v.Audit) == 0 {
+		_, err := s.pool.Exec(ctx, `INSERT INTO sessions (`+sessionColumns+`) VALUES (`+sessionValues+`)`, args...)
+		if err != nil {
+			return writeErr("create session", err, sessionConflicts)
+		}
+		return nil
+	}
+	_, err := s.pool.Exec(ctx, `WITH w AS (INSERT INTO sessions (`+sessionColumns+`) VALUES (`+sessionValues+`) RETURNING 1)`+
+		attachedInserts(31), append(args, attachedArgs(v)...)...)
 	if err != nil {
 		return writeErr("create session", err, sessionConflicts)
 	}
 	return nil
 }
 
-// writeAttached writes the outbox events and audit entries that come with
-// a session change in tx, in one round trip.
-func writeAttached(ctx context.Context, tx pgx.Tx, v *idproof.Session, op string) error {
-	b := &pgx.Batch{}
-	queueOutbox(b, v.Outbox)
-	queueAudit(b, v.Audit)
-	if err := sendBatch(ctx, tx, b); err != nil {
-		return writeErr(op, err, sessionConflicts)
-	}
-	return nil
+// sessionValues are the placeholders of an insert of sessionColumns.
+const sessionValues = `$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+	$21, $22, $23, $24, $25, $26, $27, $28, $29, $30`
+
+// attachedInserts completes a statement that begins with a CTE w, the
+// session's insert or versioned update RETURNING a row when it happened:
+// it inserts the outbox events and audit entries given as arrays from
+// placeholder $n on (attachedArgs), in their order, only if w wrote, and
+// answers how many rows w wrote. One statement is one transaction: a
+// taken audit sequence number (audit_events_pkey) undoes the session's
+// write too.
+func attachedInserts(n int) string {
+	p := func(i int) string { return fmt.Sprintf("$%d", n+i) }
+	return `,
+	e AS (INSERT INTO webhook_events (` + webhookEventColumns + `)
+		SELECT id, tenant_id, community_id, session_id, type, payload, created_at
+		FROM unnest(` + p(0) + `::text[], ` + p(1) + `::text[], ` + p(2) + `::text[], ` + p(3) + `::text[], ` + p(4) + `::text[],
+			` + p(5) + `::bytea[], ` + p(6) + `::timestamptz[]) WITH ORDINALITY
+			AS x(id, tenant_id, community_id, session_id, type, payload, created_at, n)
+		WHERE EXISTS (SELECT 1 FROM w) ORDER BY n),
+	a AS (INSERT INTO audit_events (` + auditColumns + `)
+		SELECT session_id, seq, ts, actor, action, origin, detail, prev_hash, hash
+		FROM unnest(` + p(7) + `::text[], ` + p(8) + `::bigint[], ` + p(9) + `::timestamptz[], ` + p(10) + `::text[], ` + p(11) + `::text[],
+			` + p(12) + `::text[], ` + p(13) + `::bytea[], ` + p(14) + `::text[], ` + p(15) + `::text[]) WITH ORDINALITY
+			AS x(session_id, seq, ts, actor, action, origin, detail, prev_hash, hash, n)
+		WHERE EXISTS (SELECT 1 FROM w) ORDER BY n)
+	SELECT count(*) FROM w`
 }
 
-// sendBatch runs b's statements in tx in one round trip and returns the
-// first error.
-func sendBatch(ctx context.Context, tx pgx.Tx, b *pgx.Batch) error {
-	br := tx.SendBatch(ctx, b)
-	for range b.Len() {
-		if _, err := br.Exec(); err != nil {
-			br.Close()
-			return err
-		}
+// attachedArgs are the arrays attachedInserts reads: the outbox events'
+// columns, then the audit entries'.
+func attachedArgs(v *idproof.Session) []any {
+	n := len(v.Outbox)
+	eid, eten, ecom, eses, etyp := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	epay, eat := make([][]byte, n), make([]time.Time, n)
+	for i, e := range v.Outbox {
+		eid[i], eten[i], ecom[i], eses[i], etyp[i] = e.ID, e.TenantID, e.CommunityID, e.SessionID, e.Type
+		epay[i], eat[i] = fromBlob(e.Payload), ts(e.CreatedAt)
 	}
-	return br.Close()
+	m := len(v.Audit)
+	ases, aact, aacn, aori, aprev, ahash := make([]string, m), make([]string, m), make([]string, m), make([]string, m), make([]string, m), make([]string, m)
+	aseq, ats, adet := make([]int64, m), make([]time.Time, m), make([][]byte, m)
+	for i, e := range v.Audit {
+		ases[i], aseq[i], ats[i], aact[i], aacn[i], aori[i] = e.SessionID, e.Seq, ts(e.TS), e.Actor, e.Action, e.Origin
+		adet[i], aprev[i], ahash[i] = fromBlob(e.Detail), e.PrevHash, e.Hash
+	}
+	return []any{eid, eten, ecom, eses, etyp, epay, eat, ases, aseq, ats, aact, aacn, aori, adet, aprev, ahash}
 }
 
 // Session returns the session with the given ID.
@@ -112,32 +130,38 @@ func (s *Store) Session(ctx context.Context, id string) (*idproof.Session, error
 // v.Version, and then increments v.Version. A stale version is ECONFLICT.
 // Under READ COMMITTED a concurrent writer's UPDATE waits for the row lock
 // and then re-checks the version, so exactly one writer wins each version.
-// Without outbox events or audit entries the UPDATE is its own
-// transaction, one round trip; with them, they are written in its
-// transaction once it matched, and a taken audit sequence number undoes
-// it. Only when it matches nothing does a second statement tell a missing
+// Outbox events and audit entries are inserted by the same statement,
+// only if the update matched, and a taken audit sequence number undoes
+// it: one round trip either way. Only when it matches nothing does a second statement tell a missing
 // session from a stale version, and as sessions are never deleted that
 // answer cannot change between the two.
 func (s *Store) UpdateSession(ctx context.Context, v *idproof.Session) error {
+	args := []any{v.DVCID, v.DocumentType, string(v.Status), string(v.Outcome),
+		v.User.UID, v.User.Username, v.User.Firstname, v.User.Lastname,
+		v.DID, v.BoundKey, v.Retries,
+		ts(v.ExpiresAt), ts(v.StartedAt), ts(v.CompletedAt), ts(v.LastActivityAt), ts(v.PurgeAt),
+		ts(v.DueAt), blob(v.ConnectorSealed), blob(v.PersonalSealed), v.Lookup.UID, v.Lookup.Firstname,
+		v.Lookup.Lastname, blob(v.Data),
+		v.ID, v.Version}
 	var matched bool
-	var err error
 	if len(v.Outbox) == 0 && len(v.Audit) == 0 {
-		matched, err = updateSession(ctx, s.pool, v)
+		tag, err := s.pool.Exec(ctx, updateSessionSQL, args...)
+		if err != nil {
+			return writeErr("update session", err, sessionConflicts)
+		}
+		matched = tag.RowsAffected() == 1
 	} else {
-		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-			var err error
-			if matched, err = updateSession(ctx, tx, v); err != nil || !matched {
-				return err
-			}
-			return writeAttached(ctx, tx, v, "update session")
-		})
-	}
-	if err != nil {
-		return err
+		var n int
+		err := s.pool.QueryRow(ctx, `WITH w AS (`+updateSessionSQL+` RETURNING 1)`+attachedInserts(26),
+			append(args, attachedArgs(v)...)...).Scan(&n)
+		if err != nil {
+			return writeErr("update session", err, sessionConflicts)
+		}
+		matched = n == 1
 	}
 	if !matched {
 		var one int
-		err = s.pool.QueryRow(ctx, `SELECT 1 FROM sessions WHERE id = $1`, v.ID).Scan(&one)
+		err := s.pool.QueryRow(ctx, `SELECT 1 FROM sessions WHERE id = $1`, v.ID).Scan(&one)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return notFound("session", v.ID)
 		}
@@ -150,28 +174,15 @@ func (s *Store) UpdateSession(ctx context.Context, v *idproof.Session) error {
 	return nil
 }
 
-// updateSession runs the versioned UPDATE and reports whether it matched.
-func updateSession(ctx context.Context, db querier, v *idproof.Session) (bool, error) {
-	tag, err := db.Exec(ctx, `UPDATE sessions SET
+// updateSessionSQL is the versioned update of every mutable column.
+const updateSessionSQL = `UPDATE sessions SET
 		dvc_id = $1, document_type = $2, status = $3, outcome = $4,
 		user_uid = $5, user_username = $6, user_firstname = $7, user_lastname = $8,
 		did = $9, bound_key = $10, retries = $11,
 		expires_at = $12, started_at = $13, completed_at = $14, last_activity_at = $15, purge_at = $16,
 		due_at = $17, connector_sealed = $18, personal_sealed = $19, uid_key = $20, firstname_key = $21,
 		lastname_key = $22, data = $23, version = version + 1
-		WHERE id = $24 AND version = $25`,
-		v.DVCID, v.DocumentType, string(v.Status), string(v.Outcome),
-		v.User.UID, v.User.Username, v.User.Firstname, v.User.Lastname,
-		v.DID, v.BoundKey, v.Retries,
-		ts(v.ExpiresAt), ts(v.StartedAt), ts(v.CompletedAt), ts(v.LastActivityAt), ts(v.PurgeAt),
-		ts(v.DueAt), blob(v.ConnectorSealed), blob(v.PersonalSealed), v.Lookup.UID, v.Lookup.Firstname,
-		v.Lookup.Lastname, blob(v.Data),
-		v.ID, v.Version)
-	if err != nil {
-		return false, writeErr("update session", err, sessionConflicts)
-	}
-	return tag.RowsAffected() == 1, nil
-}
+		WHERE id = $24 AND version = $25`
 
 // Sessions returns one page of the sessions matching f, newest first (ties
 // broken by ID), and how many match in all. The count and the page are read
