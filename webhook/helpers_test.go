@@ -30,7 +30,7 @@ func (c *clock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c
 
 // env is a dispatcher on a real SQLite store, with a fake clock.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	store   *sqlite.Store
 	keyring *secret.Keyring
 	clock   *clock
@@ -39,7 +39,7 @@ type env struct {
 
 const tenant, community = "0123456789abcdef01234567", "89abcdef0123456789abcdef"
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "db"))
 	if err != nil {
