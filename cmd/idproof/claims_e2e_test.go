@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -26,17 +25,7 @@ func TestVerifiedClaimsEndToEnd(t *testing.T) {
 	// The sweeper is woken when a session's retention ends at completion,
 	// and otherwise runs on its interval: a short one here, so that a
 	// wake-up that comes before the completion is stored is soon made up.
-	data := t.TempDir()
-	t.Setenv("IDPROOF_DATABASE_URL", "")
-	t.Setenv("IDPROOF_MASTER_KEY", "")
-	srvCtx, cancel := context.WithCancel(context.Background())
-	out, lines := watch(t)
-	done := make(chan error, 1)
-	go func() {
-		done <- run(srvCtx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--sweep-interval", "200ms"}, out, io.Discard)
-	}()
-	base := waitListening(t, lines)
-	t.Cleanup(func() { cancel(); <-done })
+	base, data := serveForTest(t, "--sweep-interval", "200ms")
 	ctx := context.Background()
 	// A requestid's ts is in whole seconds, and one from before the server
 	// started may be refused: start in the next second.
@@ -45,10 +34,7 @@ func TestVerifiedClaimsEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rp, err := client.New(base, client.WithLicense(creds.Licenses.Service))
-	if err != nil {
-		t.Fatal(err)
-	}
+	rp := serviceClient(t, base, data)
 	keys := fetchJWKS(t, base)
 	schema := compileClaimsSchema(t)
 

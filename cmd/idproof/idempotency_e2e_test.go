@@ -20,10 +20,7 @@ func TestIdempotencyKeyProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rp, err := client.New(base, client.WithLicense(creds.Licenses.Service))
-	if err != nil {
-		t.Fatal(err)
-	}
+	rp := serviceClient(t, base, data)
 	ctx := context.Background()
 	req := func(uid string) client.CreateSessionRequest {
 		return client.CreateSessionRequest{DVCID: creds.DVCID, SessionRequest: client.SessionRequest{

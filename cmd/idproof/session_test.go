@@ -5,13 +5,17 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/idproof/idproof/client"
 )
 
-// serveForTest starts the server in-process on a fresh data directory and
-// returns its base URL and the data directory, which holds the credentials.
-func serveForTest(t *testing.T) (base, data string) {
+// serveForTest starts the server in-process on a fresh data directory,
+// with the serve flags args added, and returns its base URL and the data
+// directory, which holds the credentials.
+func serveForTest(t *testing.T, args ...string) (base, data string) {
 	t.Helper()
 	data = t.TempDir()
 	t.Setenv("IDPROOF_DATABASE_URL", "")
@@ -19,10 +23,27 @@ func serveForTest(t *testing.T) (base, data string) {
 	ctx, cancel := context.WithCancel(context.Background())
 	out, lines := watch(t)
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data}, out, io.Discard) }()
+	go func() {
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data}, args...), out, io.Discard)
+	}()
 	base = waitListening(t, lines)
 	t.Cleanup(func() { cancel(); <-done })
 	return base, data
+}
+
+// serviceClient is a client of the server at base with the service
+// license of the credentials in data.
+func serviceClient(t *testing.T, base, data string) *client.Client {
+	t.Helper()
+	cr, err := readCredentials(filepath.Join(data, credentialsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := client.New(base, client.WithLicense(cr.Licenses.Service))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // TestSessionCommand creates a session, finds it in the listing and reads

@@ -68,7 +68,7 @@ var opsStores = []struct {
 		if !strings.Contains(dbURL, "?") {
 			u = dbURL + "?search_path=" + schema
 		}
-		base, data := serveForTestWith(t, "--database-url", u)
+		base, data := serveForTest(t, "--database-url", u)
 		conn, err := pgx.Connect(context.Background(), u)
 		if err != nil {
 			t.Fatal(err)
@@ -84,36 +84,6 @@ var opsStores = []struct {
 				}
 			}}
 	}},
-}
-
-// serveForTestWith is serveForTest with more serve flags.
-func serveForTestWith(t *testing.T, args ...string) (base, data string) {
-	t.Helper()
-	data = t.TempDir()
-	t.Setenv("IDPROOF_DATABASE_URL", "")
-	t.Setenv("IDPROOF_MASTER_KEY", "")
-	ctx, cancel := context.WithCancel(context.Background())
-	out, lines := watch(t)
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data}, args...), out, io.Discard)
-	}()
-	base = waitListening(t, lines)
-	t.Cleanup(func() { cancel(); <-done })
-	return base, data
-}
-
-func serviceClient(t *testing.T, base, data string) *client.Client {
-	t.Helper()
-	cr, err := readCredentials(filepath.Join(data, "credentials.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := client.New(base, client.WithLicense(cr.Licenses.Service))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
 }
 
 // The personal data of these tests, distinctive enough that finding it
