@@ -31,11 +31,30 @@ func (e *Engine) Start(ctx context.Context, id string, a Actor) (*idproof.Sessio
 			e.record(s, d, ActivityStarted, a, "", now, nil)
 			return nil
 		case idproof.StatusInProgress:
+			if resumes(d) >= maxResumes {
+				// Still resumed, no longer recorded: a page reloaded in a
+				// loop must not grow the history and the audit trail
+				// without bound.
+				return errNoChange
+			}
 			e.record(s, d, ActivityResumed, a, "", now, nil)
 			return nil
 		}
 		return statusError(s, "be started")
 	})
+}
+
+// maxResumes bounds the RESUMED entries one session records.
+const maxResumes = 100
+
+func resumes(d *Data) int {
+	n := 0
+	for _, h := range d.History {
+		if h.Activity == ActivityResumed {
+			n++
+		}
+	}
+	return n
 }
 
 // Event stores a screen event of the capture flow.

@@ -172,3 +172,22 @@ func TestOutboxEvents(t *testing.T) {
 		})
 	}
 }
+
+// TestResumesBounded: a page reloaded in a loop resumes the session every
+// time, but the history and the trail record only the first resumes.
+func TestResumesBounded(t *testing.T) {
+	f := newFixture(t, sqliteStore(t))
+	s := f.create(t, "alice")
+	for range 130 {
+		mustDo(t, f, "start", s.ID)
+	}
+	trail, err := f.store.AuditEvents(context.Background(), s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, d := f.load(t, s.ID)
+	// created, started, then 100 resumes.
+	if len(trail) != 102 || len(d.History) != 102 {
+		t.Fatalf("%d trail entries and %d history entries, want 102", len(trail), len(d.History))
+	}
+}
