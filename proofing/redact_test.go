@@ -129,7 +129,8 @@ func TestBiometricRetention(t *testing.T) {
 	}
 	mustDo(t, f, "start", s.ID)
 	_, _, err = f.engine.Submit(ctx, s.ID, alice, []proofing.SideSubmission{
-		{Side: proofing.SideFront, Images: []proofing.ImageInput{{Name: "document_front_image", Inline: pngPicture(t, 320, 200)}}},
+		{Side: proofing.SideFront, Images: []proofing.ImageInput{{Name: "document_front_image", Inline: pngPicture(t, 320, 200)},
+			{Name: "document_front_face", Inline: pngPicture(t, 120, 160)}}},
 		{Side: proofing.SideSelfie, Images: []proofing.ImageInput{{Name: "selfie_liveness_image", Inline: pngPicture(t, 240, 320)}}},
 	})
 	if err != nil {
@@ -139,11 +140,18 @@ func TestBiometricRetention(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.clock.Advance(4 * time.Minute)
+	if face := resultFace(t, f, s.ID); face == "" {
+		t.Fatal("the result leaves the portrait out before its retention ended")
+	}
 	f.sweep(t)
 	if _, d := f.load(t, s.ID); d.Images["selfie_liveness_image"].Key == "" {
 		t.Fatal("the selfie went before its retention ended")
 	}
 	f.clock.Advance(2 * time.Minute)
+	// Due, not yet swept: the result already leaves the portrait out.
+	if face := resultFace(t, f, s.ID); face != "" {
+		t.Fatal("the result shows the document portrait after its retention ended")
+	}
 	f.sweep(t)
 	_, d := f.load(t, s.ID)
 	if _, ok := d.Images["selfie_liveness_image"]; ok {
@@ -217,4 +225,16 @@ func (f *fixture) load(t *testing.T, id string) (*idproof.Session, *proofing.Dat
 		t.Fatal(err)
 	}
 	return s, d
+}
+
+// resultFace is the document portrait a v3 result shows, "" for none.
+func resultFace(t *testing.T, f *fixture, id string) string {
+	t.Helper()
+	out, err := f.engine.Result(context.Background(), f.license, id, proofing.ResultOptions{V3: true, AlwaysReturnAssets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _ := out["document"].(map[string]any)
+	face, _ := doc["face"].(string)
+	return face
 }

@@ -39,7 +39,11 @@ func (e *Engine) Result(ctx context.Context, lic *idproof.License, id string, o 
 		// Images go out only for a pass, unless the caller asks for them
 		// whatever the outcome, and never after retention.
 		if doc, ok := out["document"].(map[string]any); ok && (s.Outcome == idproof.OutcomePass || o.AlwaysReturnAssets) && !purgeDue(s, d, e.now()) {
+			bioGone := biometricAt(s, d)
 			for field, name := range map[string]string{"image": "document_front_image", "imageBack": "document_back_image", "face": "document_front_face"} {
+				if Biometric(name) && !bioGone.IsZero() && !e.now().Before(bioGone) {
+					continue // its retention ended; the sweeper deletes it soon
+				}
 				if ref, ok := d.Images[name]; ok {
 					b, err := e.readObject(ctx, s, ref.Key)
 					if err != nil {
