@@ -100,7 +100,9 @@ func (e *Engine) Redact(ctx context.Context, lic *idproof.License, id, reason st
 	// Images first; a racing upload that lands after this is removed by
 	// its own failed submission or by the final sweep (purge).
 	if err := e.deleteObjects(ctx, s); err != nil {
-		return nil, nil, idproof.Errorf(idproof.EUNAVAILABLE, "the session's images could not be deleted from its bucket; nothing was redacted, try again: %v", err)
+		// Logged, not shown: the bucket's error may name its endpoint.
+		e.log().Warn("redact: delete session objects", "session", id, "err", err)
+		return nil, nil, idproof.Errorf(idproof.EUNAVAILABLE, "the session's images could not be deleted from its bucket, so its personal data is kept until a redaction succeeds: try again")
 	}
 	return e.change(ctx, id, func(s *idproof.Session, d *Data, now time.Time) error {
 		if d.Purged {
