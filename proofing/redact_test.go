@@ -3,6 +3,7 @@ package proofing_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
@@ -237,4 +238,31 @@ func resultFace(t *testing.T, f *fixture, id string) string {
 	doc, _ := out["document"].(map[string]any)
 	face, _ := doc["face"].(string)
 	return face
+}
+
+// failingList is a bucket whose listing fails, as an unreachable one does.
+type failingList struct{ idproof.BlobStore }
+
+func (failingList) List(context.Context, string) ([]string, error) {
+	return nil, errors.New("bucket unreachable")
+}
+
+// TestRedactBucketDown: when the images cannot be deleted, nothing is
+// marked redacted and the caller is told to try again; once the bucket
+// answers, the redaction goes through.
+func TestRedactBucketDown(t *testing.T) {
+	f := newFixture(t, sqliteStore(t))
+	bucket := withBucket(t, f)
+	ctx := context.Background()
+	id := completedWithPersonalData(t, f)
+	f.engine.Blobs = func(context.Context, string, string) (idproof.BlobStore, error) { return failingList{bucket}, nil }
+	_, _, err := f.engine.Redact(ctx, f.license, id, "")
+	wantCode(t, err, idproof.EUNAVAILABLE, "try again")
+	if _, d := f.load(t, id); d.Purged || d.Extracted == nil {
+		t.Fatal("the session was marked redacted with its images still in the bucket")
+	}
+	f.engine.Blobs = func(context.Context, string, string) (idproof.BlobStore, error) { return bucket, nil }
+	if _, d, err := f.engine.Redact(ctx, f.license, id, ""); err != nil || !d.Purged {
+		t.Fatalf("redaction once the bucket answers: %v", err)
+	}
 }
