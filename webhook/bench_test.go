@@ -4,14 +4,19 @@ import (
 	"testing"
 
 	"github.com/idproof/idproof"
+	"github.com/idproof/idproof/postgres"
 )
 
 // BenchmarkDispatch measures delivery from the outbox to a receiver on
 // loopback that checks every signature: fan-out, claim, signing, the POST
-// and the attempt's record, on SQLite, 100 events a pass. It reports
+// and the attempt's record, 100 events a pass, on each store. It reports
 // deliveries per second; the receiver's work is in the figure.
 func BenchmarkDispatch(b *testing.B) {
-	e := newEnv(b)
+	b.Run("sqlite", func(b *testing.B) { benchDispatch(b, newEnv(b)) })
+	b.Run("postgres", func(b *testing.B) { benchDispatch(b, newEnvOn(b, postgres.OpenTest(b))) })
+}
+
+func benchDispatch(b *testing.B, e *env) {
 	r := e.receiver()
 	e.endpoint(r)
 	const batch = 100

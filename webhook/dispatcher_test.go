@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/idproof/idproof"
+	"github.com/idproof/idproof/postgres"
 	"github.com/idproof/idproof/webhook"
 )
 
@@ -218,15 +219,36 @@ func TestUnreachableEndpoint(t *testing.T) {
 	}
 }
 
+// TestConcurrentDispatchers: two dispatchers, as two replicas would run
+// (on PostgreSQL each with its own connection pool), deliver every event
+// once between them.
 func TestConcurrentDispatchers(t *testing.T) {
-	e := newEnv(t)
+	t.Run("sqlite", func(t *testing.T) {
+		e := newEnv(t)
+		concurrentDispatchers(t, e, e.dispatcher(), e.dispatcher())
+	})
+	t.Run("postgres", func(t *testing.T) {
+		url, schema := postgres.TestSchema(t)
+		open := func() idproof.Store {
+			st, err := postgres.OpenSchema(t.Context(), url, schema)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			return st
+		}
+		e := newEnvOn(t, open())
+		concurrentDispatchers(t, e, e.dispatcher(), e.dispatcherOn(open()))
+	})
+}
+
+func concurrentDispatchers(t *testing.T, e *env, a, b *webhook.Dispatcher) {
 	r := e.receiver()
 	e.endpoint(r)
 	var ids []string
 	for range 40 {
 		ids = append(ids, e.emit(idproof.EventSessionCompleted)...)
 	}
-	a, b := e.dispatcher(), e.dispatcher()
 	a.Batch, b.Batch = 25, 25
 	var wg sync.WaitGroup
 	results := make([]webhook.Result, 4)

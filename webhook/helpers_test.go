@@ -28,10 +28,11 @@ func (c *clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
 
 func (c *clock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
 
-// env is a dispatcher on a real SQLite store, with a fake clock.
+// env is a dispatcher on a real store (SQLite unless said otherwise),
+// with a fake clock.
 type env struct {
 	t       testing.TB
-	store   *sqlite.Store
+	store   idproof.Store
 	keyring *secret.Keyring
 	clock   *clock
 	d       *webhook.Dispatcher
@@ -46,6 +47,12 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	return newEnvOn(t, st)
+}
+
+// newEnvOn is newEnv on the store st.
+func newEnvOn(t testing.TB, st idproof.Store) *env {
+	t.Helper()
 	kr, err := secret.New(make([]byte, secret.KeySize))
 	if err != nil {
 		t.Fatal(err)
@@ -58,8 +65,12 @@ func newEnv(t testing.TB) *env {
 }
 
 // dispatcher returns a dispatcher on e's store, without jitter.
-func (e *env) dispatcher() *webhook.Dispatcher {
-	return &webhook.Dispatcher{Store: e.store, Open: e.keyring.Open, Clock: e.clock,
+func (e *env) dispatcher() *webhook.Dispatcher { return e.dispatcherOn(e.store) }
+
+// dispatcherOn returns a dispatcher on st (another replica's connection to
+// e's database), without jitter.
+func (e *env) dispatcherOn(st idproof.Store) *webhook.Dispatcher {
+	return &webhook.Dispatcher{Store: st, Open: e.keyring.Open, Clock: e.clock,
 		Policy: webhook.Policy{Rand: func() float64 { return 0.5 }}}
 }
 
