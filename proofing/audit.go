@@ -117,10 +117,7 @@ type AuditHead struct {
 
 // Audit returns the audit trail of a session the license sees.
 func (e *Engine) Audit(ctx context.Context, lic *idproof.License, id string) (*AuditExport, error) {
-	s, d, err := e.Session(ctx, id)
-	if idproof.IsNotFound(err) || (err == nil && !lic.CanAccess(s.TenantID, s.CommunityID)) {
-		return nil, idproof.Errorf(idproof.ENOTFOUND, "session %s not found", id)
-	}
+	_, d, err := e.sessionFor(ctx, lic, id)
 	if err != nil {
 		return nil, err
 	}

@@ -44,6 +44,13 @@ type reviewEvent struct {
 
 // emit puts an event of type typ about s in the outbox.
 func (e *Engine) emit(s *idproof.Session, d *Data, typ string, now time.Time) {
+	if ev := e.webhookEvent(s, d, typ, now); ev != nil {
+		s.Outbox = append(s.Outbox, ev)
+	}
+}
+
+// webhookEvent is the event of type typ about s as it is now.
+func (e *Engine) webhookEvent(s *idproof.Session, d *Data, typ string, now time.Time) *idproof.WebhookEvent {
 	p := webhookPayload{ID: idproof.NewUUID(), Type: typ, Created: now.Unix(), Data: webhookData{
 		SessionID: s.ID, TenantID: s.TenantID, CommunityID: s.CommunityID, DVCID: s.DVCID,
 		DocumentType: s.DocumentType, Status: s.Status, Outcome: s.Outcome, Reason: d.Reason,
@@ -59,12 +66,12 @@ func (e *Engine) emit(s *idproof.Session, d *Data, typ string, now time.Time) {
 	b, err := json.Marshal(p)
 	if err != nil {
 		e.log().Error("webhook payload", "session", s.ID, "err", err)
-		return
+		return nil
 	}
-	s.Outbox = append(s.Outbox, &idproof.WebhookEvent{
+	return &idproof.WebhookEvent{
 		ID: p.ID, TenantID: s.TenantID, CommunityID: s.CommunityID, SessionID: s.ID,
 		Type: typ, Payload: b, CreatedAt: now,
-	})
+	}
 }
 
 // transitionEvent is the event type of moving to s's status from the

@@ -157,10 +157,11 @@ func (e *Engine) encode(s *idproof.Session, d *Data) error {
 // entries the change made are stored with it.
 func (e *Engine) write(ctx context.Context, s *idproof.Session, d *Data, create bool) error {
 	if t := transitionEvent(s, d, create); t != "" {
-		pending := s.Outbox
-		s.Outbox = nil
-		e.emit(s, d, t, e.now())
-		s.Outbox = append(s.Outbox, pending...)
+		// The transition comes before the events the change itself made
+		// (a redaction that ended the session).
+		if ev := e.webhookEvent(s, d, t, e.now()); ev != nil {
+			s.Outbox = append([]*idproof.WebhookEvent{ev}, s.Outbox...)
+		}
 	}
 	if err := e.encode(s, d); err != nil {
 		return err

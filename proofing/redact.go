@@ -78,10 +78,7 @@ func (e *Engine) Redact(ctx context.Context, lic *idproof.License, id, reason st
 	if len(reason) > maxRedactReason {
 		return nil, nil, invalid("reason is longer than %d characters", maxRedactReason)
 	}
-	s, d, err := e.Session(ctx, id)
-	if idproof.IsNotFound(err) || (err == nil && !lic.CanAccess(s.TenantID, s.CommunityID)) {
-		return nil, nil, idproof.Errorf(idproof.ENOTFOUND, "session %s not found", id)
-	}
+	s, d, err := e.sessionFor(ctx, lic, id)
 	if err != nil || d.Purged {
 		return s, d, err
 	}
@@ -122,6 +119,13 @@ func biometricAt(s *idproof.Session, d *Data) time.Time {
 		return time.Time{}
 	}
 	return s.CompletedAt.Add(time.Duration(*b) * time.Minute)
+}
+
+// biometricDue reports whether the biometric data's retention has ended
+// with the data still there.
+func biometricDue(s *idproof.Session, d *Data, now time.Time) bool {
+	b := biometricAt(s, d)
+	return !b.IsZero() && !now.Before(b)
 }
 
 // purgeBiometric deletes the session's biometric images from its bucket

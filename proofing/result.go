@@ -19,10 +19,7 @@ type ResultOptions struct {
 // Result returns the relying party's view of a session. The license must
 // see the session's community; otherwise the session does not exist.
 func (e *Engine) Result(ctx context.Context, lic *idproof.License, id string, o ResultOptions) (map[string]any, error) {
-	s, d, err := e.Session(ctx, id)
-	if idproof.IsNotFound(err) || (err == nil && !lic.CanAccess(s.TenantID, s.CommunityID)) {
-		return nil, idproof.Errorf(idproof.ENOTFOUND, "session %s not found", id)
-	}
+	s, d, err := e.sessionFor(ctx, lic, id)
 	if err != nil {
 		return nil, err
 	}
@@ -39,9 +36,9 @@ func (e *Engine) Result(ctx context.Context, lic *idproof.License, id string, o 
 		// Images go out only for a pass, unless the caller asks for them
 		// whatever the outcome, and never after retention.
 		if doc, ok := out["document"].(map[string]any); ok && (s.Outcome == idproof.OutcomePass || o.AlwaysReturnAssets) && !purgeDue(s, d, e.now()) {
-			bioGone := biometricAt(s, d)
+			bioGone := biometricDue(s, d, e.now())
 			for field, name := range map[string]string{"image": "document_front_image", "imageBack": "document_back_image", "face": "document_front_face"} {
-				if Biometric(name) && !bioGone.IsZero() && !e.now().Before(bioGone) {
+				if Biometric(name) && bioGone {
 					continue // its retention ended; the sweeper deletes it soon
 				}
 				if ref, ok := d.Images[name]; ok {
@@ -72,6 +69,16 @@ func (e *Engine) Result(ctx context.Context, lic *idproof.License, id string, o 
 		out["metadata"] = meta
 	}
 	return out, nil
+}
+
+// sessionFor is the session id, brought up to date, if the license sees
+// its community; a session it does not see does not exist.
+func (e *Engine) sessionFor(ctx context.Context, lic *idproof.License, id string) (*idproof.Session, *Data, error) {
+	s, d, err := e.Session(ctx, id)
+	if idproof.IsNotFound(err) || (err == nil && !lic.CanAccess(s.TenantID, s.CommunityID)) {
+		return nil, nil, idproof.Errorf(idproof.ENOTFOUND, "session %s not found", id)
+	}
+	return s, d, err
 }
 
 // document returns the verdict's document and whether one exists. Once

@@ -52,42 +52,13 @@ func (e *Engine) sweep(ctx context.Context, limit int) (SweepResult, error) {
 		d.caller = Caller{Who: "system"}
 		now := e.now()
 		e.lapse(s, d, now)
-		if d.DeleteObjects && !purgeDue(s, d, now) {
-			if err := e.deleteObjects(ctx, s); err != nil {
-				e.log().Warn("delete session objects", "session", s.ID, "err", err)
-				r.Skipped++
-				continue
-			}
-			d.DeleteObjects = false
-			r.Purged++
+		n, err := e.sweepObjects(ctx, s, d, now)
+		if err != nil {
+			e.log().Warn("delete session objects", "session", s.ID, "err", err)
+			r.Skipped++
+			continue // due again when the claim's lease ends
 		}
-		if purgeDue(s, d, now) {
-			// Images first: a record marked purged must not point at
-			// images that are still there.
-			if err := e.deleteObjects(ctx, s); err != nil {
-				e.log().Warn("delete session objects", "session", s.ID, "err", err)
-				r.Skipped++
-				continue // due again when the claim's lease ends
-			}
-			e.purge(s, d, now, CauseRetention, "")
-		}
-		if d.Purged && d.FinalSweepTS != 0 && !now.Before(time.UnixMilli(d.FinalSweepTS)) {
-			// Uploads through presigned URLs issued before the purge.
-			if err := e.deleteObjects(ctx, s); err != nil {
-				e.log().Warn("delete session objects", "session", s.ID, "err", err)
-				r.Skipped++
-				continue
-			}
-			d.FinalSweepTS = 0
-		}
-		if b := biometricAt(s, d); !b.IsZero() && !now.Before(b) {
-			if err := e.purgeBiometric(ctx, s, d, now); err != nil {
-				e.log().Warn("delete biometric images", "session", s.ID, "err", err)
-				r.Skipped++
-				continue
-			}
-			r.Purged++
-		}
+		r.Purged += n
 		// The claim moved DueAt to the lease; put back the real one even
 		// when nothing lapsed (another replica's clock ran ahead of ours).
 		e.schedule(s, d)
@@ -112,6 +83,43 @@ func (e *Engine) sweep(ctx context.Context, limit int) (SweepResult, error) {
 		}
 	}
 	return r, nil
+}
+
+// sweepObjects makes the deletions that are due on s: its objects after an
+// upload was cancelled, its personal data at the end of retention (images
+// first: a record marked purged must not point at images still there),
+// uploads made after a purge through URLs issued before it, and the
+// biometric images at the end of their own retention. It returns how many
+// of the deletions were of objects ahead of a purge or of biometric data;
+// a purge the caller counts itself.
+func (e *Engine) sweepObjects(ctx context.Context, s *idproof.Session, d *Data, now time.Time) (int, error) {
+	n := 0
+	if d.DeleteObjects && !purgeDue(s, d, now) {
+		if err := e.deleteObjects(ctx, s); err != nil {
+			return n, err
+		}
+		d.DeleteObjects = false
+		n++
+	}
+	if purgeDue(s, d, now) {
+		if err := e.deleteObjects(ctx, s); err != nil {
+			return n, err
+		}
+		e.purge(s, d, now, CauseRetention, "")
+	}
+	if d.Purged && d.FinalSweepTS != 0 && !now.Before(time.UnixMilli(d.FinalSweepTS)) {
+		if err := e.deleteObjects(ctx, s); err != nil {
+			return n, err
+		}
+		d.FinalSweepTS = 0
+	}
+	if biometricDue(s, d, now) {
+		if err := e.purgeBiometric(ctx, s, d, now); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 // RunSweeper sweeps every interval until ctx ends, draining the queue in

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 
 	"github.com/go-jose/go-jose/v4"
@@ -41,32 +42,29 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	switch verb {
-	case "export":
+	fetch := func(id string) ([]byte, error) {
 		var raw json.RawMessage
-		if err := c.Do(ctx, http.MethodGet, "/proofingsession/"+pos[0]+"/audit", nil, &raw); err != nil {
-			return cf.explain(err)
+		if err := c.Do(ctx, http.MethodGet, "/proofingsession/"+url.PathEscape(id)+"/audit", nil, &raw); err != nil {
+			return nil, cf.explain(err)
 		}
-		return printJSON(stdout, raw)
+		return raw, nil
 	}
 	var raw []byte
 	switch {
+	case verb == "export":
+		if raw, err = fetch(pos[0]); err != nil {
+			return err
+		}
+		return printJSON(stdout, raw)
 	case *session != "":
-		var r json.RawMessage
-		if err := c.Do(ctx, http.MethodGet, "/proofingsession/"+*session+"/audit", nil, &r); err != nil {
-			return cf.explain(err)
-		}
-		raw = r
+		raw, err = fetch(*session)
 	case len(pos) == 1 && pos[0] != "-":
-		if raw, err = os.ReadFile(pos[0]); err != nil {
-			return err
-		}
-	case len(pos) > 1:
-		return cmd.fail(verb, "verify takes one file")
+		raw, err = os.ReadFile(pos[0])
 	default:
-		if raw, err = io.ReadAll(io.LimitReader(os.Stdin, 64<<20)); err != nil {
-			return err
-		}
+		raw, err = io.ReadAll(io.LimitReader(os.Stdin, 64<<20))
+	}
+	if err != nil {
+		return err
 	}
 	var set *jose.JSONWebKeySet
 	if !*offline {
